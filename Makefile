@@ -1,0 +1,37 @@
+# storyline: set-up, demo, tests, benchmarks. Every target creates .venv (Python 3.11) when needed.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := build/demo.db
+
+.PHONY: demo test bench lint clean
+
+$(VENV)/.ok: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.ok
+	@mkdir -p build out
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(VENV)/bin/storyline --db $(DB) ingest examples/
+	$(VENV)/bin/storyline --db $(DB) list
+	$(VENV)/bin/storyline --db $(DB) export --format jsonl -o out/articles.jsonl
+	$(VENV)/bin/storyline eval cleaning examples/gold.json
+	@echo "demo store: $(DB); export: out/articles.jsonl"
+
+test: $(VENV)/.ok
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.ok
+	$(PY) bench/ingest.py --out bench/RESULTS.md
+
+lint: $(VENV)/.ok
+	$(PY) -m ruff format --check storyline tests bench
+	$(PY) -m ruff check storyline tests bench
+	$(PY) -m mypy
+
+clean:
+	rm -rf build out .pytest_cache .mypy_cache .ruff_cache

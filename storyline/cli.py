@@ -1,0 +1,243 @@
+"""The `storyline` command line: thin commands over the library.
+
+Exit codes: 0 success, 1 when anything failed (bad input, a failed article, a store error),
+2 for usage errors. Results go to stdout (`--json` where scripts read them); progress and
+messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.errors import StorylineError
+from storyline.store.db import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+err_console = Console(stderr=True)
+out_console = Console(soft_wrap=True)
+PROGRESS_MIN_FILES = 5  # below this many inputs a bar is noise
+
+
+def _json_out(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def json_option(f: F) -> F:
+    """`--json`: machine-readable output on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+class Ctx:
+    """Shared command state: where the store is."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+
+    def store(self) -> Store:
+        return open_store(self.db)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="STORYLINE_DB", default=None, metavar="PATH",
+              help="SQLite store (default: $STORYLINE_DB or ./storyline.db).")
+@click.version_option(package_name="storyline")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """storyline: read a pile of news articles the way a careful analyst does."""
+    ctx.obj = Ctx(db)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@json_option
+@click.pass_obj
+def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
+    """Ingest articles: files, directories (recursive), globs, or - for stdin.
+
+    Formats: .txt text dumps, .html/.htm pages, .json (an object or a list) and .jsonl
+    (one article per line). Content already stored is skipped ("already had").
+    """
+    from storyline.ingest.readers import expand
+    from storyline.ingest.run import ingest as run_ingest
+
+    store = obj.store()
+    n_inputs = sum(1 for _ in expand(paths))
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("{task.description}"),
+                        console=err_console, disable=n_inputs < PROGRESS_MIN_FILES or as_json)
+    with progress:
+        task = progress.add_task("", total=n_inputs)
+        def on_file(name: str) -> None:
+            progress.update(task, advance=1, description=Path(name).name[:40])
+
+        def on_error(message: str) -> None:
+            progress.console.print(f"[red]error:[/red] {message}", highlight=False)
+
+        report = run_ingest(paths, store, on_file=on_file, on_error=on_error)
+        progress.update(task, completed=n_inputs)
+    summary = {"ingested": report.ingested, "already_had": report.already,
+               "failed": report.failed, "redated": report.redated, "errors": report.errors,
+               "total_in_store": store.count(), "db": store.path}
+    if as_json:
+        _json_out(summary)
+    else:
+        err_console.print(
+            f"ingested {report.ingested}, already had {report.already}, failed {report.failed}"
+            f" ({store.count()} articles in {store.path})", highlight=False)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("list")
+@json_option
+@click.pass_obj
+def list_(obj: Ctx, as_json: bool) -> None:
+    """List stored articles: id, date, outlet, language, title."""
+    rows = [dict(r) for r in obj.store().summaries()]
+    if as_json:
+        _json_out(rows)
+        return
+    table = Table(title=f"{len(rows)} articles", show_lines=False)
+    for col in ("id", "published", "conf", "outlet", "lang", "removed", "flags", "title"):
+        table.add_column(col, overflow="fold" if col == "title" else "ellipsis",
+                         max_width=None if col == "title" else 22)
+    for r in rows:
+        flags = "implausible-date" if r["implausible"] else ""
+        table.add_row(r["id"][:8], r["published"] or "—", f"{r['published_confidence']:.2f}",
+                      r["outlet"] or "—", r["language"] or "—", str(r["removed"]), flags,
+                      r["title"] or "(no title)")
+    out_console.print(table)
+
+
+@cli.command()
+@click.argument("article_id")
+@json_option
+@click.option("--raw", "with_raw", is_flag=True, help="Include the raw input verbatim.")
+@click.pass_obj
+def show(obj: Ctx, article_id: str, as_json: bool, with_raw: bool) -> None:
+    """Show one article: clean text, removed lines with reasons, date claims, provenance."""
+    from storyline.report.export import record
+
+    store = obj.store()
+    full = store.resolve_id(article_id)
+    article = store.get(full) if full else None
+    if article is None:
+        raise StorylineError(f"no article with id or source {article_id!r}; see `storyline list`")
+    if as_json:
+        _json_out(record(article, version=store.version_of(article.id), with_raw=with_raw))
+        return
+    from storyline.report.show import render_article
+
+    render_article(article, out_console, with_raw=with_raw)
+
+
+@cli.command()
+@click.argument("query")
+@json_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.pass_obj
+def search(obj: Ctx, query: str, as_json: bool, limit: int) -> None:
+    """Full-text search (SQLite FTS5) over titles and clean text."""
+    rows = [dict(r) for r in obj.store().search(query, limit)]
+    if as_json:
+        _json_out(rows)
+        return
+    for r in rows:
+        out_console.print(f"[bold]{r['id'][:8]}[/bold] {r['published'] or '—'} {r['outlet'] or '—'}"
+                          f" — {r['title']}\n    {r['snippet']}", highlight=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: stdout for jsonl; required for parquet).")
+@click.option("--raw", "with_raw", is_flag=True, help="Include each raw input verbatim.")
+@click.pass_obj
+def export(obj: Ctx, fmt: str, output: Path | None, with_raw: bool) -> None:
+    """Export one record per article with every field and its provenance."""
+    from storyline.report.export import write_jsonl, write_parquet
+
+    store = obj.store()
+    if fmt == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet needs -o FILE")
+        n = write_parquet(store, output, with_raw=with_raw)
+    elif output is None:
+        n = write_jsonl(store, sys.stdout, with_raw=with_raw)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as fh:
+            n = write_jsonl(store, fh, with_raw=with_raw)
+    err_console.print(f"exported {n} articles" + (f" to {output}" if output else ""))
+
+
+@cli.group("eval")
+def eval_() -> None:
+    """Measure storyline against gold data (tables, or --json)."""
+
+
+@eval_.command("cleaning")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def eval_cleaning(gold: Path, as_json: bool) -> None:
+    """Titles, outlets, dates, boilerplate and story lines against a gold.json.
+
+    Ingests the articles next to GOLD into a temporary store first.
+    """
+    from storyline.eval.cleaning import evaluate_cleaning
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_cleaning(gold), as_json=as_json, console=out_console)
+
+
+@eval_.command("extraction")
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default="../shared/data/article_extraction_benchmark")
+@click.option("--limit", type=int, default=None, help="Only the first N pages.")
+@json_option
+def eval_extraction(data: Path, limit: int | None, as_json: bool) -> None:
+    """Main-text extraction F1 (4-gram shingles), ours beside trafilatura alone."""
+    from storyline.eval.extraction import evaluate_extraction
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_extraction(data, limit=limit), as_json=as_json, console=out_console)
+
+
+@eval_.command("dates")
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default="../shared/data/htmldate_eval")
+@click.option("--limit", type=int, default=None, help="Only the first N pages.")
+@json_option
+def eval_dates(data: Path, limit: int | None, as_json: bool) -> None:
+    """Publication-date accuracy on htmldate's evaluation set, ours beside htmldate alone."""
+    from storyline.eval.dates import evaluate_dates
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_dates(data, limit=limit), as_json=as_json, console=out_console)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning StorylineErrors into one clear line and exit 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except StorylineError as err:
+        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        sys.exit(1)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)

@@ -1,0 +1,148 @@
+"""The ingest stage: one `RawInput` to one clean, dated `Article`. A pure function of its input.
+
+Text dumps go straight to the line classifier; HTML goes through trafilatura first and then
+the same classifier (trafilatura leaves captions, bylines and ad slots behind). Title, outlet,
+author and language come from structured fields when the input has them, else from the text;
+each records the rule that produced it. The raw input is kept verbatim on the article.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+
+from storyline.ingest import dates, language
+from storyline.ingest.html import RULE as HTML_RULE
+from storyline.ingest.html import Page, extract_page
+from storyline.ingest.lines import LineDecision, classify_lines, normalise
+from storyline.ingest.outlet import outlet_from_text, outlet_from_url
+from storyline.ingest.plausibility import gather_evidence
+from storyline.ingest.readers import content_id
+from storyline.model import Article, Line, Provenance, RawInput
+
+STAGE = "ingest.clean.v1"
+
+
+def clean_article(
+    raw: RawInput,
+    *,
+    now: date,
+    outlet_lines: Mapping[str, frozenset[str]] | None = None,
+    date_context: date | None = None,
+) -> Article:
+    """Clean and date one article.
+
+    `now` is the reference date for plausibility (ingest time); `outlet_lines` maps an outlet to
+    lines seen in many of its articles (boilerplate by repetition); `date_context` is a date
+    typical of the corpus, used to complete year-less dates.
+    """
+    page = extract_page(raw.body, url=raw.field("url")) if raw.format == "html" else None
+    lines = [t for t, _ in page.lines] if page else raw.body.splitlines()
+    title_hint = raw.field("title") or (page.title if page else None)
+    decision = classify_lines(lines, title_hint=title_hint)
+    prov: list[Provenance] = []
+
+    outlet = _first(
+        prov, "outlet",
+        (raw.field("outlet"), "json:outlet", ""),
+        (page.sitename if page else None, "html:site-name", ""),
+        outlet_from_text([ln.clean for ln in decision.lines if ln.clean],
+                         [ln.text for ln in decision.lines if ln.kind == "removed"],
+                         decision.id_codes),
+        (outlet_from_url(raw.field("url") or (page.url if page else None)), "outlet.url-host", ""),
+    )
+    repeated = (outlet_lines or {}).get(outlet or "", frozenset())
+    if repeated:
+        decision = classify_lines(lines, title_hint=title_hint, outlet_lines=repeated)
+    if page is not None:
+        decision = _with_page(decision, page)
+
+    kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]
+    text = "\n".join(ln.clean for ln in kept)
+    title = decision.title
+    prov.append(Provenance(field="title", rule="json:title" if raw.field("title") else
+                           (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:first-headline")))
+    author = _first(
+        prov, "author",
+        (raw.field("author"), "json:author", ""),
+        (page.author if page else None, "html:author", ""),
+        (decision.author, "clean.lines.v1:byline", ""),
+    )
+    lang_field = raw.field("language") or raw.field("lang")
+    lang = lang_field.lower()[:2] if lang_field else language.detect(f"{title or ''}\n{text}")[0]
+    prov.append(Provenance(field="language", rule="json:language" if lang_field else "py3langid"))
+
+    url = raw.field("url") or (page.url if page else None)
+    evidence = gather_evidence(f"{title or ''}\n{text}", now)
+    published = dates.decide(
+        dates.gather_claims(
+            field_value=raw.field("published"),
+            html_date=page.date if page else None,
+            url=url,
+            id_codes=decision.id_codes,
+            timestamp_lines=decision.timestamp_lines,
+        ),
+        evidence,
+        date_context,
+    )
+    chosen = next((c for c in published.claims if c.verdict == "chosen"), None)
+    prov.append(Provenance(field="published", rule=f"{dates.RULE}:{chosen.source}" if chosen else dates.RULE,
+                           evidence=chosen.evidence if chosen else "no plausible claim"))
+    return Article(
+        id=content_id(raw.raw),
+        source=raw.source,
+        format=raw.format,
+        raw=raw.raw,
+        container=raw.container,
+        url=raw.field("url"),
+        canonical_url=page.url if page and page.url != raw.field("url") else None,
+        title=title,
+        outlet=outlet,
+        author=author,
+        language=lang,
+        text=text,
+        headings=tuple(ln.clean for ln in kept if ln.kind == "heading"),
+        lines=decision.lines,
+        foreign_lines=language.foreign_lines([ln.text for ln in decision.lines if ln.kind != "blank"], lang),
+        date_claims=published.claims,
+        published=published.value,
+        published_confidence=published.confidence,
+        provenance=tuple(prov),
+        extra_json=raw.extra_json,
+    )
+
+
+def _first(prov: list[Provenance], name: str, *options: tuple[str | None, str, str]) -> str | None:
+    """The first option with a value; records its rule as the field's provenance."""
+    for value, rule, evidence in options:
+        if value:
+            prov.append(Provenance(field=name, rule=rule, evidence=evidence))
+            return value
+    return None
+
+
+def _with_page(decision: LineDecision, page: Page) -> LineDecision:
+    """Mark trafilatura's headings, and add the page's other visible lines as removed."""
+    heads = {normalise(t) for t, is_head in page.lines if is_head}
+    lines = [
+        Line(no=ln.no, text=ln.text, kind="heading", clean=ln.clean, reason=ln.reason, rule=ln.rule)
+        if ln.kind == "body" and normalise(ln.text) in heads else ln
+        for ln in decision.lines
+    ]
+    kept = " ".join(normalise(ln.text) for ln in decision.lines)
+    outside = [t for t in page.page_lines if normalise(t) not in kept]
+    start = len(lines)
+    lines += [
+        Line(no=start + i, text=t, kind="removed", reason="outside-main-text", rule=HTML_RULE, origin="page")
+        for i, t in enumerate(outside)
+    ]
+    return LineDecision(tuple(lines), decision.title, decision.author, decision.timestamp_lines,
+                        decision.id_codes)
+
+
+def to_json(article: Article) -> str:
+    """Stable JSON of an article (for golden files and debugging)."""
+    from dataclasses import asdict
+
+    return json.dumps(asdict(article), ensure_ascii=False, sort_keys=True, indent=2)

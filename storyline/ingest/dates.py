@@ -1,0 +1,163 @@
+"""Publication date: gather every claim, check each for plausibility, choose one with a confidence.
+
+Claims come from structured fields (a JSON `published`, HTML metadata read by htmldate), from
+the URL path, from id codes that embed a date (wire ids), and from timestamp lines in the
+header or byline. None is ever dropped: each carries a verdict ("chosen", "ok" when it agrees
+with the chosen one, "conflicting", "implausible") and the reason. A claim without a year
+("10 November, 11:54") gets the year that makes it consistent with the text; between several
+consistent years, the one nearest to the corpus context (other articles' dates) when known, else
+the most recent one not in the future.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from storyline.ingest.dateparse import ParsedDate, date_in_code, date_in_url, parse_date
+from storyline.ingest.plausibility import Evidence
+from storyline.model import DateClaim
+
+RULE = "dates.publication.v1"
+# How far a source is trusted on its own. Structured metadata is written by the publishing
+# system; a header line may be a site's "today" widget rather than the article's date.
+RELIABILITY = {
+    "json:published": 0.9,
+    "html:htmldate": 0.85,
+    "url": 0.85,
+    "id-code": 0.8,
+    "timestamp-line": 0.65,
+}
+COMPLETED_YEAR_FACTOR = 0.7  # a year we supplied is a guess, however well grounded
+AGREE_BONUS, CONFLICT_PENALTY = 0.1, 0.15
+YEARS_BACK = 3  # a year-less timestamp is read as within this many years of the reference
+AGREE_DAYS = 1  # claims this close agree (time zones, late-evening stamps)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The chosen publication date (or None), its confidence, and every claim with a verdict."""
+
+    value: str | None
+    confidence: float
+    claims: tuple[DateClaim, ...]
+
+
+def gather_claims(
+    *,
+    field_value: str | None = None,
+    html_date: str | None = None,
+    url: str | None = None,
+    id_codes: tuple[str, ...] = (),
+    timestamp_lines: tuple[str, ...] = (),
+) -> list[tuple[ParsedDate, str, str]]:
+    """Every date claim as (parsed date, source, evidence); year-less ones included."""
+    found: list[tuple[ParsedDate, str, str]] = []
+
+    def add(parsed: ParsedDate | None, source: str, evidence: str) -> None:
+        if parsed is not None:
+            found.append((parsed, source, evidence))
+
+    if field_value:
+        add(parse_date(field_value), "json:published", field_value)
+    if html_date:
+        add(parse_date(html_date), "html:htmldate", html_date)
+    if url:
+        add(date_in_url(url), "url", url)
+    for code in id_codes:
+        add(date_in_code(code), "id-code", code)
+    for line in timestamp_lines:
+        add(parse_date(line), "timestamp-line", line)
+    return found
+
+
+def _complete_year(
+    parsed: ParsedDate, evidence: Evidence, context: date | None
+) -> tuple[int, tuple[int, ...]]:
+    """The year for a year-less date, and all years that were consistent with the text."""
+    now = evidence.now
+    candidates = []
+    for year in range(now.year - YEARS_BACK, now.year + 1):
+        try:
+            day = date(year, parsed.month, parsed.day or 1)
+        except ValueError:  # 29 February in a common year
+            continue
+        if not evidence.problems(day):
+            candidates.append(year)
+    if not candidates:
+        return now.year if date(now.year, parsed.month, 1) <= now else now.year - 1, ()
+    if context is not None:
+        best = min(candidates, key=lambda y: abs((date(y, parsed.month, parsed.day or 1) - context).days))
+        return best, tuple(candidates)
+    return candidates[-1], tuple(candidates)
+
+
+def _as_date(value: str) -> date:
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return date(parts[0], parts[1], parts[2])
+
+
+def decide(
+    raw_claims: list[tuple[ParsedDate, str, str]], evidence: Evidence, context: date | None = None
+) -> Published:
+    """Check every claim against the text and choose the publication date."""
+    claims: list[DateClaim] = []
+    for parsed, source, text in raw_claims:
+        if parsed.year is None:
+            year, options = _complete_year(parsed, evidence, context)
+            note = f"year completed as {year}; consistent years: {', '.join(map(str, options)) or 'none'}"
+            if context is not None:
+                note += f"; nearest to the corpus context {context}"
+            claims.append(
+                DateClaim(value=parsed.iso(year), granularity=parsed.granularity, source=source,
+                          evidence=text, reason=note, year_completed=True)
+            )
+        else:
+            claims.append(
+                DateClaim(value=parsed.iso(), granularity=parsed.granularity, source=source,
+                          evidence=text)
+            )
+    problems = [evidence.problems(_as_date(c.value)) for c in claims]
+    clean_exists = any(not p for p in problems)
+    judged = [_judge(c, p, clean_exists) for c, p in zip(claims, problems, strict=True)]
+    plausible = [c for c in judged if c.verdict != "implausible"]
+    if not plausible:
+        return Published(None, 0.0, tuple(judged))
+    best = max(plausible, key=_score)
+    best_day = _as_date(best.value)
+    final, agree, conflict = [], 0, 0
+    for claim in judged:
+        if claim is best:
+            final.append(replace(claim, verdict="chosen"))
+        elif claim.verdict == "implausible":
+            final.append(claim)
+        elif abs((_as_date(claim.value) - best_day).days) <= AGREE_DAYS:
+            agree += 1
+            final.append(replace(claim, verdict="ok", reason=claim.reason or "agrees"))
+        else:
+            conflict += 1
+            why = f"differs from the chosen {best.source} claim {best.value}"
+            final.append(replace(claim, verdict="conflicting", reason=_join(claim.reason, why)))
+    confidence = _score(best) + AGREE_BONUS * agree - CONFLICT_PENALTY * conflict
+    return Published(best.value, round(min(0.99, max(0.05, confidence)), 2), tuple(final))
+
+
+def _judge(claim: DateClaim, problems: list[str], clean_exists: bool) -> DateClaim:
+    """Implausible when the future or a later dated reference rules it out, or when office
+    evidence does (two officeholders, or one and another claim that fits the text)."""
+    hard = [p for p in problems if not p.startswith("'")]
+    office = [p for p in problems if p.startswith("'")]
+    if hard or len(office) >= 2 or (office and clean_exists):
+        return replace(claim, verdict="implausible", reason=_join(claim.reason, "; ".join(problems)))
+    if office:
+        return replace(claim, reason=_join(claim.reason, "doubtful: " + "; ".join(office)))
+    return claim
+
+
+def _score(claim: DateClaim) -> float:
+    base = RELIABILITY.get(claim.source, 0.5)
+    return base * (COMPLETED_YEAR_FACTOR if claim.year_completed else 1.0)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b

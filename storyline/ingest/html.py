@@ -1,0 +1,98 @@
+"""Main text and metadata of an HTML page: trafilatura (which runs htmldate for the date).
+
+The page is parsed once with lxml; trafilatura gets the tree and returns the main text as an
+XML body whose `<head>` elements are section headings. The page's other visible text blocks
+are returned too, so the lines trafilatura left out can be shown with their reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+RULE = "html.trafilatura.v1"
+_BLOCKS = (
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "nav", "section",
+    "article", "aside", "figcaption", "blockquote", "td", "th", "dt", "dd", "pre", "form",
+    "button", "label", "option", "br", "tr", "ul", "ol", "table", "figure", "main", "a",
+)
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What an HTML page gives: main-text lines (with heading flags) and metadata."""
+
+    lines: tuple[tuple[str, bool], ...]  # (text, is_heading)
+    page_lines: tuple[str, ...]  # every visible text block of the page
+    title: str | None
+    author: str | None
+    sitename: str | None
+    url: str | None
+    date: str | None
+
+
+def extract_page(markup: str, *, url: str | None = None) -> Page:
+    """Extract main text and metadata from `markup` (an empty Page when there is none)."""
+    import trafilatura
+
+    try:
+        tree = lxml_html.fromstring(markup.encode("utf-8"))
+    except (ValueError, lxml_html.etree.ParserError):
+        return Page((), (), None, None, None, url, None)
+    doc = trafilatura.bare_extraction(
+        copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False,
+        include_tables=True,
+    )
+    page_lines = _visible_lines(tree)
+    if doc is None:
+        return Page((), page_lines, None, None, None, url, None)
+    lines: list[tuple[str, bool]] = []
+    if doc.body is not None:
+        for el in doc.body:
+            if el.tag == "list":
+                lines += [(_text(item), False) for item in el.iter("item")]
+            else:
+                lines.append((_text(el), el.tag == "head"))
+    return Page(
+        lines=tuple((t, h) for t, h in lines if t),
+        page_lines=page_lines,
+        title=doc.title or None,
+        author=doc.author or None,
+        sitename=doc.sitename or None,
+        url=doc.url or url,
+        date=doc.date or None,
+    )
+
+
+def _text(el: object) -> str:
+    return " ".join("".join(el.itertext()).split())  # type: ignore[attr-defined]
+
+
+def _visible_lines(tree: object) -> tuple[str, ...]:
+    """The page's visible text, one line per block element, in document order."""
+    chunks: list[str] = []
+
+    def walk(el: object) -> None:
+        tag = getattr(el, "tag", None)
+        if not isinstance(tag, str) or tag in _INVISIBLE:
+            return
+        block = tag in _BLOCKS
+        if block:
+            chunks.append("\n")
+        if el.text:  # type: ignore[attr-defined]
+            chunks.append(el.text)  # type: ignore[attr-defined]
+        for child in el:  # type: ignore[attr-defined]
+            walk(child)
+            if child.tail:
+                chunks.append(child.tail)
+        if block:
+            chunks.append("\n")
+
+    body = tree.find(".//body")  # type: ignore[attr-defined]
+    walk(body if body is not None else tree)
+    lines = (" ".join(line.split()) for line in "".join(chunks).split("\n"))
+    return tuple(line for line in lines if line and re.search(r"\w", line))

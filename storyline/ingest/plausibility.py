@@ -1,0 +1,119 @@
+"""Is a claimed publication date plausible for what the text says?
+
+Two kinds of evidence a careful reader uses, both general:
+  * officeholders: a text that says "President Donald Trump" or "Secretary of State Marco Rubio"
+    was written while they held that office (`data/officeholders.json`, "former" excluded);
+  * dated references: a text that mentions "June 2025" as a stated date was not written in 2024.
+A date in the future of the reference time ("now" at ingest) is implausible too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+from storyline.ingest.dateparse import years_mentioned
+
+# A dated reference this far after a claimed date makes the claim implausible; shorter gaps can
+# be announcements of scheduled events ("the vote on 12 March"), which news text is full of.
+LATER_REFERENCE_DAYS = 365
+_NOT_CURRENT = re.compile(r"(former|ex-|then-|late|ehemalige\w*|ancien\w*|exs?)\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeMention:
+    """A person named with an office title, and the periods they held it."""
+
+    name: str
+    cue: str
+    evidence: str
+    terms: tuple[tuple[date, date | None], ...]
+
+    def held_on(self, day: date) -> bool:
+        """Whether the office was held on `day`."""
+        return any(start <= day and (end is None or day < end) for start, end in self.terms)
+
+    def terms_text(self) -> str:
+        """The terms, for a reason line ("2017-01-20..2021-01-20, 2025-01-20..")."""
+        return ", ".join(f"{s}..{e or ''}" for s, e in self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Officeholder:
+    name: str
+    pattern: re.Pattern[str]
+    terms: tuple[tuple[date, date | None], ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _officeholders() -> tuple[_Officeholder, ...]:
+    text = resources.files("storyline.ingest").joinpath("data/officeholders.json").read_text("utf-8")
+    rows = json.loads(text)["officeholders"]
+    out = []
+    for row in rows:
+        cues = "|".join(re.escape(c) for c in sorted(row["cues"], key=len, reverse=True))
+        given = "|".join(re.escape(g) for g in row["given"])
+        surnames = "|".join(re.escape(s) for s in row["surnames"])
+        given_part = rf"(?:\(?(?:{given})\)?\s+)?" if given else ""
+        pattern = re.compile(rf"(?<!\w)(?P<cue>{cues})\s+{given_part}(?:{surnames})(?!\w)")
+        terms = tuple(
+            (date.fromisoformat(s), date.fromisoformat(e) if e else None) for s, e in row["terms"]
+        )
+        out.append(_Officeholder(row["name"], pattern, terms))
+    return tuple(out)
+
+
+def office_mentions(text: str) -> tuple[OfficeMention, ...]:
+    """Officeholders named with their current title in `text`, one per person."""
+    found: dict[str, OfficeMention] = {}
+    for holder in _officeholders():
+        for m in holder.pattern.finditer(text):
+            if _NOT_CURRENT.search(text[max(0, m.start() - 12) : m.start()]):
+                continue
+            found.setdefault(
+                holder.name, OfficeMention(holder.name, m["cue"], m.group(0), holder.terms)
+            )
+    return tuple(found.values())
+
+
+def latest_reference(text: str, now: date) -> date | None:
+    """The latest fully stated past date (year given) in the text, if any."""
+    latest: date | None = None
+    for parsed in years_mentioned(text):
+        if parsed.year is None:
+            continue
+        day = date(parsed.year, parsed.month, parsed.day or 1)
+        if day <= now and (latest is None or day > latest):
+            latest = day
+    return latest
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a text says about when it was written, gathered once per article."""
+
+    offices: tuple[OfficeMention, ...]
+    latest_reference: date | None
+    now: date
+
+    def problems(self, day: date) -> list[str]:
+        """Why `day` is not a plausible publication date for this text (empty: plausible)."""
+        out = []
+        if day > self.now:
+            out.append(f"in the future of the reference date {self.now}")
+        for office in self.offices:
+            if not office.held_on(day):
+                out.append(f"'{office.evidence}' was not in that office then ({office.terms_text()})")
+        ref = self.latest_reference
+        if ref is not None and (ref - day).days > LATER_REFERENCE_DAYS:
+            out.append(f"the text mentions a later date ({ref})")
+        return out
+
+
+def gather_evidence(text: str, now: date) -> Evidence:
+    """Collect the dating evidence in an article's clean text."""
+    return Evidence(office_mentions(text), latest_reference(text, now), now)

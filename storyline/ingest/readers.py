@@ -1,0 +1,191 @@
+"""Readers: files, directories, globs and stdin to `RawInput`s, one per article.
+
+`.txt` text dumps, `.html`/`.htm` pages, `.json` (one object or a list) and `.jsonl` (one object
+per line). A JSON record gives its body in `text`|`body`|`content`|`html` and may give `id`,
+`title`, `url`, `outlet`, `author`, `published`, `language`|`lang`; other fields are kept as
+metadata. Errors are yielded, not raised, so one bad input never stops the others.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.ingest.decode import decode
+from storyline.model import RawInput
+
+SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".json": "json",
+            ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# Label files and docs that live beside a corpus (examples/gold.json, README.md) are not articles.
+IGNORED_NAMES = frozenset({"gold.json", "readme.md", "readme.txt", "license", "license.txt"})
+MAX_BYTES = 20_000_000  # one article (or one JSON record) larger than this is not news text
+BODY_FIELDS = ("text", "body", "content", "html")
+KNOWN_FIELDS = ("id", "title", "url", "outlet", "author", "published", "language", "lang")
+
+Item = RawInput | InputError
+
+
+def expand(paths: Iterable[str]) -> Iterator[tuple[str, Path | None] | InputError]:
+    """Each input as (name, path); `-` is stdin (path None). Missing paths become errors."""
+    for arg in paths:
+        if arg == "-":
+            yield "-", None
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                rel = child.relative_to(p).parts
+                if (child.is_file() and child.suffix.lower() in SUFFIXES
+                        and child.name.lower() not in IGNORED_NAMES
+                        and not any(part.startswith(".") for part in rel)):
+                    yield str(child), child
+        elif p.is_file():
+            yield str(p), p
+        elif any(ch in arg for ch in "*?["):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                yield InputError("no file matches this pattern", path=arg)
+            for match in matches:
+                yield from expand([match])
+        else:
+            yield InputError("no such file or directory; check the path", path=arg)
+
+
+def read_inputs(
+    paths: Iterable[str],
+    *,
+    max_bytes: int = MAX_BYTES,
+    on_file: Callable[[str], None] | None = None,
+) -> Iterator[Item]:
+    """Every article (or error) found under `paths`, streamed; `on_file` hears of each file."""
+    for entry in expand(paths):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        name, path = entry
+        if on_file is not None:
+            on_file(name)
+        try:
+            yield from read_one(name, path, max_bytes=max_bytes)
+        except InputError as err:
+            yield err
+        except OSError as err:
+            yield InputError(f"cannot read: {err.strerror or err}; check permissions", path=name)
+
+
+def read_one(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    """The articles in one file (or stdin when `path` is None)."""
+    kind = SUFFIXES.get(path.suffix.lower()) if path is not None else None
+    if path is not None and kind is None:
+        raise InputError(
+            f"unknown format '{path.suffix or '(no suffix)'}'; use one of "
+            + ", ".join(sorted(SUFFIXES)), path=name)
+    if kind == "jsonl":
+        assert path is not None
+        yield from _read_jsonl(name, path, max_bytes)
+        return
+    if path is not None and path.stat().st_size > max_bytes:
+        raise InputError(f"file is {path.stat().st_size:,} bytes, over the {max_bytes:,}-byte "
+                         "limit for one article; split it or raise --max-bytes", path=name)
+    data = path.read_bytes() if path is not None else sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"input is over the {max_bytes:,}-byte limit", path=name)
+    kind = kind or _sniff(data)
+    if kind == "json":
+        text, _ = decode(data, path=name)
+        yield from _read_json(name, text)
+        return
+    if kind == "jsonl":
+        text, _ = decode(data, path=name)
+        yield from _records(name, enumerate(text.splitlines(), start=1))
+        return
+    text, encoding = decode(data, path=name, html=kind == "html")
+    yield RawInput(source=name, format="html" if kind == "html" else "txt", raw=text, body=text,
+                   raw_bytes=data, encoding=encoding)
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<article")):
+        return "html"
+    if head.startswith((b"{", b"[")):
+        lines = [ln for ln in data.splitlines() if ln.strip()]
+        return "jsonl" if len(lines) > 1 and all(ln.lstrip().startswith(b"{") for ln in lines) else "json"
+    return "txt"
+
+
+def _read_jsonl(name: str, path: Path, max_bytes: int) -> Iterator[Item]:
+    with path.open("rb") as fh:
+        numbered = []
+        for lineno, line in enumerate(fh, start=1):
+            if len(line) > max_bytes:
+                yield InputError(f"record over the {max_bytes:,}-byte limit", path=name, line=lineno)
+                continue
+            try:
+                numbered.append((lineno, line.decode("utf-8-sig")))
+            except UnicodeDecodeError:
+                yield InputError("not UTF-8; JSONL must be UTF-8", path=name, line=lineno)
+            if len(numbered) >= 256:
+                yield from _records(name, numbered)
+                numbered = []
+        yield from _records(name, numbered)
+
+
+def _records(name: str, numbered: Iterable[tuple[int, str]]) -> Iterator[Item]:
+    for lineno, line in numbered:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(f"malformed JSON ({err.msg} at column {err.colno}); fix or remove "
+                             "this line", path=name, line=lineno)
+            continue
+        yield _record(name, obj, line.rstrip("\r\n"), lineno)
+
+
+def _read_json(name: str, text: str) -> Iterator[Item]:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as err:
+        yield InputError(f"malformed JSON ({err.msg}); fix the file", path=name, line=err.lineno)
+        return
+    if isinstance(obj, list):
+        for i, item in enumerate(obj, start=1):
+            yield _record(name, item, json.dumps(item, ensure_ascii=False, sort_keys=True), None, i)
+    else:
+        yield _record(name, obj, text, None)
+
+
+def _record(name: str, obj: Any, raw: str, lineno: int | None, index: int | None = None) -> Item:
+    where = lineno if lineno is not None else index
+    if not isinstance(obj, dict):
+        return InputError("a JSON article must be an object", path=name, line=where)
+    body_key = next((k for k in BODY_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    if body_key is None:
+        return InputError("record has no text: give one of " + ", ".join(BODY_FIELDS),
+                          path=name, line=where)
+    fields = tuple((k, str(obj[k])) for k in KNOWN_FIELDS if obj.get(k) not in (None, ""))
+    extra = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k != body_key}
+    ident = obj.get("id")
+    if ident not in (None, ""):
+        source = f"{name}#{ident}"
+    elif lineno is not None:
+        source = f"{name}:{lineno}"
+    else:
+        source = f"{name}#{index}" if index else name
+    body = obj[body_key]
+    fmt = "html" if body_key == "html" or body.lstrip()[:1] == "<" else "txt"
+    return RawInput(source=source, format=fmt, raw=raw, body=body, container="json",
+                    fields=fields, extra_json=json.dumps(extra, ensure_ascii=False, sort_keys=True))
+
+
+def content_id(raw: str) -> str:
+    """A stable article id: sha1 of the raw input, 16 hex digits."""
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,127 @@
+"""The data model: frozen dataclasses shared by every stage.
+
+An `Article` is built once by the ingest stage from a `RawInput` and is never mutated: later
+stages return a copy (`dataclasses.replace`). Every derived field keeps its provenance (which
+rule or library produced it) and the raw input stays next to it, so results can be recomputed.
+Later stages (entities, quotes, time expressions, clusters) add their own types here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Format = Literal["txt", "html"]
+Granularity = Literal["day", "month", "year"]
+Verdict = Literal["chosen", "ok", "implausible", "conflicting"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawInput:
+    """One article's input exactly as read, with where it came from.
+
+    `source` names the file (and `#id` or `:line` for a record inside a JSON/JSONL file) and
+    appears in every error and citation. `raw` is the input verbatim (a whole file, or one JSON
+    record); `body` is the document inside it to clean (the same text for a file; a record's
+    text or html field). `fields` holds the structured fields a JSON record or a feed gave
+    (title, url, published, ...), as strings, untouched.
+    """
+
+    source: str
+    format: Format
+    raw: str
+    body: str
+    container: Literal["file", "json"] = "file"
+    raw_bytes: bytes = b""
+    encoding: str = "utf-8"
+    fields: tuple[tuple[str, str], ...] = ()
+    extra_json: str = "{}"  # other record fields, kept as metadata
+
+    def field(self, name: str) -> str | None:
+        """The value of a structured field, or None."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """A line of the article's visible text and what cleaning decided about it.
+
+    `no` is the 0-based index among the visible lines (for a text dump: the raw lines; for a
+    page: the extractor's lines, then the page's other visible lines with origin "page").
+    `text` is the line verbatim; `clean` what the article text keeps of it ("" when removed).
+    `reason` says why a line was removed ("ad-placeholder", "duplicate-line", ...) or trimmed.
+    """
+
+    no: int
+    text: str
+    kind: Literal["title", "heading", "body", "removed", "blank"]
+    clean: str = ""
+    reason: str = ""
+    rule: str = ""
+    origin: Literal["text", "page"] = "text"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateClaim:
+    """A publication date stated somewhere, with its source and our verdict on it.
+
+    Claims are never dropped: an implausible one is kept with verdict "implausible" and a reason.
+    `value` is ISO 8601 at its granularity; `year_completed` marks a year we supplied.
+    """
+
+    value: str
+    granularity: Granularity
+    source: str  # "json:published", "html:htmldate", "url", "id-code", "header-line", ...
+    evidence: str
+    verdict: Verdict = "ok"
+    reason: str = ""
+    year_completed: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Which rule or library produced a derived field's value."""
+
+    field: str
+    rule: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """A cleaned, dated article. `id` is sha1 of the raw input: stable across runs."""
+
+    id: str
+    source: str
+    format: Format
+    raw: str
+    container: Literal["file", "json"] = "file"
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    language: str | None = None
+    text: str = ""
+    headings: tuple[str, ...] = ()
+    lines: tuple[Line, ...] = ()
+    foreign_lines: tuple[tuple[str, str], ...] = ()  # (line, language)
+    date_claims: tuple[DateClaim, ...] = ()
+    published: str | None = None
+    published_confidence: float = 0.0
+    published_inferred: bool = False
+    provenance: tuple[Provenance, ...] = ()
+    extra_json: str = "{}"
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def removed(self) -> tuple[Line, ...]:
+        """The lines cleaning removed, each with its reason."""
+        return tuple(line for line in self.lines if line.kind == "removed")
+
+    def rule_for(self, name: str) -> str | None:
+        """The rule that produced field `name`, if recorded."""
+        return next((p.rule for p in self.provenance if p.field == name), None)

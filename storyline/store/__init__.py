@@ -1,0 +1,1 @@
+"""The store: SQLite with WAL, FTS5 and migrations."""

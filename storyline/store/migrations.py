@@ -1,0 +1,152 @@
+"""Versioned schema migrations. Append new steps; never edit a released one.
+
+`PRAGMA user_version` holds the number of steps applied. Each step runs in one transaction,
+so a database is always at a whole version. Later stages (entities, quotes, time expressions,
+clusters) add their tables as new steps.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storyline.errors import SchemaTooNew
+
+V1_ARTICLES = """
+CREATE TABLE raw_inputs (
+    id          TEXT PRIMARY KEY,          -- sha1 of the raw input, 16 hex digits
+    source      TEXT NOT NULL,             -- path, path#id, path:line or URL
+    container   TEXT NOT NULL,             -- file | json
+    format      TEXT NOT NULL,             -- txt | html (of the body)
+    encoding    TEXT,
+    raw         TEXT NOT NULL,             -- the input verbatim (decoded)
+    raw_bytes   BLOB,                      -- the bytes as read, for files
+    fields      TEXT NOT NULL DEFAULT '[]',-- structured fields given with the input (JSON)
+    body        TEXT,                      -- the record's body when it differs from raw
+    received_at TEXT NOT NULL              -- UTC ISO time; also the plausibility reference
+);
+CREATE TABLE articles (
+    rowid                INTEGER PRIMARY KEY,
+    id                   TEXT NOT NULL UNIQUE REFERENCES raw_inputs(id),
+    source               TEXT NOT NULL,
+    url                  TEXT,
+    canonical_url        TEXT,
+    version              INTEGER NOT NULL DEFAULT 1,
+    title                TEXT,
+    outlet               TEXT,
+    author               TEXT,
+    language             TEXT,
+    published            TEXT,
+    published_confidence REAL NOT NULL DEFAULT 0,
+    published_inferred   INTEGER NOT NULL DEFAULT 0,
+    text                 TEXT NOT NULL,
+    headings             TEXT NOT NULL DEFAULT '[]',
+    foreign_lines        TEXT NOT NULL DEFAULT '[]',
+    extra                TEXT NOT NULL DEFAULT '{}',
+    stage                TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+);
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_outlet ON articles(outlet);
+CREATE INDEX articles_published ON articles(published);
+CREATE TABLE article_lines (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    origin     TEXT NOT NULL,              -- text | page
+    no         INTEGER NOT NULL,
+    kind       TEXT NOT NULL,              -- title | heading | body | removed | blank
+    text       TEXT NOT NULL,              -- verbatim
+    clean      TEXT NOT NULL,              -- what the article text keeps of it
+    reason     TEXT NOT NULL,
+    rule       TEXT NOT NULL,
+    key        TEXT NOT NULL,              -- normalised text, for repetition across articles
+    PRIMARY KEY (article_id, origin, no)
+);
+CREATE INDEX article_lines_key ON article_lines(key);
+CREATE TABLE date_claims (
+    article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    value          TEXT NOT NULL,
+    granularity    TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    evidence       TEXT NOT NULL,
+    verdict        TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    year_completed INTEGER NOT NULL
+);
+CREATE INDEX date_claims_article ON date_claims(article_id);
+CREATE TABLE provenance (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    field      TEXT NOT NULL,
+    rule       TEXT NOT NULL,
+    evidence   TEXT NOT NULL
+);
+CREATE INDEX provenance_article ON provenance(article_id);
+CREATE TABLE failures (
+    id     INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    line   INTEGER,
+    error  TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE TABLE ingest_runs (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    ingested    INTEGER NOT NULL DEFAULT 0,
+    already     INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0
+);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (("articles, lines, date claims, provenance, fts", V1_ARTICLES),)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migration steps applied to this database."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the missing steps, each in its own transaction; returns the new version."""
+    current = schema_version(conn)
+    if current > len(MIGRATIONS):
+        raise SchemaTooNew(
+            f"database schema version {current} is newer than this storyline knows "
+            f"({len(MIGRATIONS)}); upgrade storyline or use another --db"
+        )
+    for version, (_, sql) in enumerate(MIGRATIONS[current:], start=current + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
