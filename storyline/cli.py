@@ -47,8 +47,13 @@ class Ctx:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="STORYLINE_DB", default=None, metavar="PATH",
-              help="SQLite store (default: $STORYLINE_DB or ./storyline.db).")
+@click.option(
+    "--db",
+    envvar="STORYLINE_DB",
+    default=None,
+    metavar="PATH",
+    help="SQLite store (default: $STORYLINE_DB or ./storyline.db).",
+)
 @click.version_option(package_name="storyline")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
@@ -71,11 +76,18 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
 
     store = obj.store()
     n_inputs = sum(1 for _ in expand(paths))
-    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("{task.description}"),
-                        console=err_console, disable=n_inputs < PROGRESS_MIN_FILES or as_json)
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        disable=n_inputs < PROGRESS_MIN_FILES or as_json,
+    )
     with progress:
         task = progress.add_task("", total=n_inputs)
+
         def on_file(name: str) -> None:
             progress.update(task, advance=1, description=Path(name).name[:40])
 
@@ -84,15 +96,23 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
 
         report = run_ingest(paths, store, on_file=on_file, on_error=on_error)
         progress.update(task, completed=n_inputs)
-    summary = {"ingested": report.ingested, "already_had": report.already,
-               "failed": report.failed, "redated": report.redated, "errors": report.errors,
-               "total_in_store": store.count(), "db": store.path}
+    summary = {
+        "ingested": report.ingested,
+        "already_had": report.already,
+        "failed": report.failed,
+        "redated": report.redated,
+        "errors": report.errors,
+        "total_in_store": store.count(),
+        "db": store.path,
+    }
     if as_json:
         _json_out(summary)
     else:
         err_console.print(
             f"ingested {report.ingested}, already had {report.already}, failed {report.failed}"
-            f" ({store.count()} articles in {store.path})", highlight=False)
+            f" ({store.count()} articles in {store.path})",
+            highlight=False,
+        )
     if not report.ok:
         sys.exit(1)
 
@@ -108,13 +128,23 @@ def list_(obj: Ctx, as_json: bool) -> None:
         return
     table = Table(title=f"{len(rows)} articles", show_lines=False)
     for col in ("id", "published", "conf", "outlet", "lang", "removed", "flags", "title"):
-        table.add_column(col, overflow="fold" if col == "title" else "ellipsis",
-                         max_width=None if col == "title" else 22)
+        table.add_column(
+            col,
+            overflow="fold" if col == "title" else "ellipsis",
+            max_width=None if col == "title" else 22,
+        )
     for r in rows:
         flags = "implausible-date" if r["implausible"] else ""
-        table.add_row(r["id"][:8], r["published"] or "—", f"{r['published_confidence']:.2f}",
-                      r["outlet"] or "—", r["language"] or "—", str(r["removed"]), flags,
-                      r["title"] or "(no title)")
+        table.add_row(
+            r["id"][:8],
+            r["published"] or "—",
+            f"{r['published_confidence']:.2f}",
+            r["outlet"] or "—",
+            r["language"] or "—",
+            str(r["removed"]),
+            flags,
+            r["title"] or "(no title)",
+        )
     out_console.print(table)
 
 
@@ -152,15 +182,24 @@ def search(obj: Ctx, query: str, as_json: bool, limit: int) -> None:
         _json_out(rows)
         return
     for r in rows:
-        out_console.print(f"[bold]{r['id'][:8]}[/bold] {r['published'] or '—'} {r['outlet'] or '—'}"
-                          f" — {r['title']}\n    {r['snippet']}", highlight=False)
+        out_console.print(
+            f"[bold]{r['id'][:8]}[/bold] {r['published'] or '—'} {r['outlet'] or '—'}"
+            f" — {r['title']}\n    {r['snippet']}",
+            highlight=False,
+        )
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: stdout for jsonl; required for parquet).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: stdout for jsonl; required for parquet).",
+)
 @click.option("--raw", "with_raw", is_flag=True, help="Include each raw input verbatim.")
 @click.pass_obj
 def export(obj: Ctx, fmt: str, output: Path | None, with_raw: bool) -> None:
@@ -201,8 +240,11 @@ def eval_cleaning(gold: Path, as_json: bool) -> None:
 
 
 @eval_.command("extraction")
-@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                default="../shared/data/article_extraction_benchmark")
+@click.argument(
+    "data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="../shared/data/article_extraction_benchmark",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N pages.")
 @json_option
 def eval_extraction(data: Path, limit: int | None, as_json: bool) -> None:
@@ -214,8 +256,11 @@ def eval_extraction(data: Path, limit: int | None, as_json: bool) -> None:
 
 
 @eval_.command("dates")
-@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                default="../shared/data/htmldate_eval")
+@click.argument(
+    "data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="../shared/data/htmldate_eval",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N pages.")
 @json_option
 def eval_dates(data: Path, limit: int | None, as_json: bool) -> None:

@@ -28,16 +28,26 @@ from storyline.store.db import open_store
 
 PREFIX_MIN_CHARS = 12  # a boilerplate string this long may stand for a line that starts with it
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])")
-METRICS = ("title", "outlet", "published", "implausible_header", "boilerplate_recall",
-           "story_precision", "story_recall")
+METRICS = (
+    "title",
+    "outlet",
+    "published",
+    "implausible_header",
+    "boilerplate_recall",
+    "story_precision",
+    "story_recall",
+)
 
 
 def _matches(boiler: str, line: str) -> bool:
     b, ln = normalise(boiler), normalise(line)
     if not b or not ln:
         return False
-    return ln == b or (len(b) >= PREFIX_MIN_CHARS and ln.startswith(b)) or (
-        b in ln and len(b) >= 0.5 * len(ln))
+    return (
+        ln == b
+        or (len(b) >= PREFIX_MIN_CHARS and ln.startswith(b))
+        or (b in ln and len(b) >= 0.5 * len(ln))
+    )
 
 
 def _same(pred: str | None, gold: Any) -> bool:
@@ -83,18 +93,22 @@ def score_article(gold: dict[str, Any], article: Article) -> dict[str, Any]:
     if gold.get("implausible_header_date"):
         row["implausible_header"] = any(
             c.value == gold["implausible_header_date"] and c.verdict == "implausible"
-            for c in article.date_claims)
+            for c in article.date_claims
+        )
     clean_lines = [ln for ln in article.text.splitlines() if ln.strip()]
     boiler = gold.get("boilerplate", [])
     removed = sum(not any(_matches(b, ln) for ln in clean_lines) for b in boiler)
     row["boilerplate_recall"] = (removed, len(boiler))
     story = _story_lines(gold, article)
     story_text = normalise(" ".join(story))
-    row["story_precision"] = (sum(normalise(ln) in story_text for ln in clean_lines),
-                              len(clean_lines))
+    row["story_precision"] = (
+        sum(normalise(ln) in story_text for ln in clean_lines),
+        len(clean_lines),
+    )
     clean_text = normalise(" ".join(clean_lines))
-    kept = [all(normalise(s) in clean_text for s in _SENTENCE.split(ln) if normalise(s))
-            for ln in story]
+    kept = [
+        all(normalise(s) in clean_text for s in _SENTENCE.split(ln) if normalise(s)) for ln in story
+    ]
     row["story_recall"] = (sum(kept), len(story))
     row["lost_story_lines"] = [ln for ln, ok in zip(story, kept, strict=True) if not ok]
     row["leaked_boilerplate"] = [b for b in boiler if any(_matches(b, ln) for ln in clean_lines)]
@@ -138,7 +152,10 @@ def evaluate_cleaning(gold_path: Path) -> dict[str, Any]:
         "name": f"cleaning on {gold_path}",
         "columns": ["article", *METRICS],
         "rows": rows,
-        "overall": overall(rows) | {
-            "articles": len(rows), "missing": sum(bool(r.get("missing")) for r in rows),
-            "ingest_failed": report.failed},
+        "overall": overall(rows)
+        | {
+            "articles": len(rows),
+            "missing": sum(bool(r.get("missing")) for r in rows),
+            "ingest_failed": report.failed,
+        },
     }

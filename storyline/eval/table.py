@@ -12,7 +12,11 @@ from rich.table import Table
 def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
-    if isinstance(value, tuple | list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+    if (
+        isinstance(value, tuple | list)
+        and len(value) == 2
+        and all(isinstance(v, int) for v in value)
+    ):
         return f"{value[0]}/{value[1]}"
     if isinstance(value, float):
         return f"{value:.3f}"

@@ -44,12 +44,15 @@ def clean_article(
     prov: list[Provenance] = []
 
     outlet = _first(
-        prov, "outlet",
+        prov,
+        "outlet",
         (raw.field("outlet"), "json:outlet", ""),
         (page.sitename if page else None, "html:site-name", ""),
-        outlet_from_text([ln.clean for ln in decision.lines if ln.clean],
-                         [ln.text for ln in decision.lines if ln.kind == "removed"],
-                         decision.id_codes),
+        outlet_from_text(
+            [ln.clean for ln in decision.lines if ln.clean],
+            [ln.text for ln in decision.lines if ln.kind == "removed"],
+            decision.id_codes,
+        ),
         (outlet_from_url(raw.field("url") or (page.url if page else None)), "outlet.url-host", ""),
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
@@ -61,10 +64,17 @@ def clean_article(
     kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]
     text = "\n".join(ln.clean for ln in kept)
     title = decision.title
-    prov.append(Provenance(field="title", rule="json:title" if raw.field("title") else
-                           (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:first-headline")))
+    prov.append(
+        Provenance(
+            field="title",
+            rule="json:title"
+            if raw.field("title")
+            else (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:first-headline"),
+        )
+    )
     author = _first(
-        prov, "author",
+        prov,
+        "author",
         (raw.field("author"), "json:author", ""),
         (page.author if page else None, "html:author", ""),
         (decision.author, "clean.lines.v1:byline", ""),
@@ -87,8 +97,13 @@ def clean_article(
         date_context,
     )
     chosen = next((c for c in published.claims if c.verdict == "chosen"), None)
-    prov.append(Provenance(field="published", rule=f"{dates.RULE}:{chosen.source}" if chosen else dates.RULE,
-                           evidence=chosen.evidence if chosen else "no plausible claim"))
+    prov.append(
+        Provenance(
+            field="published",
+            rule=f"{dates.RULE}:{chosen.source}" if chosen else dates.RULE,
+            evidence=chosen.evidence if chosen else "no plausible claim",
+        )
+    )
     return Article(
         id=content_id(raw.raw),
         source=raw.source,
@@ -104,7 +119,9 @@ def clean_article(
         text=text,
         headings=tuple(ln.clean for ln in kept if ln.kind == "heading"),
         lines=decision.lines,
-        foreign_lines=language.foreign_lines([ln.text for ln in decision.lines if ln.kind != "blank"], lang),
+        foreign_lines=language.foreign_lines(
+            [ln.text for ln in decision.lines if ln.kind != "blank"], lang
+        ),
         date_claims=published.claims,
         published=published.value,
         published_confidence=published.confidence,
@@ -127,18 +144,27 @@ def _with_page(decision: LineDecision, page: Page) -> LineDecision:
     heads = {normalise(t) for t, is_head in page.lines if is_head}
     lines = [
         Line(no=ln.no, text=ln.text, kind="heading", clean=ln.clean, reason=ln.reason, rule=ln.rule)
-        if ln.kind == "body" and normalise(ln.text) in heads else ln
+        if ln.kind == "body" and normalise(ln.text) in heads
+        else ln
         for ln in decision.lines
     ]
     kept = " ".join(normalise(ln.text) for ln in decision.lines)
     outside = [t for t in page.page_lines if normalise(t) not in kept]
     start = len(lines)
     lines += [
-        Line(no=start + i, text=t, kind="removed", reason="outside-main-text", rule=HTML_RULE, origin="page")
+        Line(
+            no=start + i,
+            text=t,
+            kind="removed",
+            reason="outside-main-text",
+            rule=HTML_RULE,
+            origin="page",
+        )
         for i, t in enumerate(outside)
     ]
-    return LineDecision(tuple(lines), decision.title, decision.author, decision.timestamp_lines,
-                        decision.id_codes)
+    return LineDecision(
+        tuple(lines), decision.title, decision.author, decision.timestamp_lines, decision.id_codes
+    )
 
 
 def to_json(article: Article) -> str:

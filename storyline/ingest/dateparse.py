@@ -18,10 +18,21 @@ from importlib import import_module
 from storyline.model import Granularity
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "tr", "pl")
-_MONTH_KEYS = (
-    "january february march april may june july august september october november december"
-).split()
-_DAY_KEYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTH_KEYS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DAY_KEYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 EARLIEST_YEAR = 1990  # news archives older than this are out of scope; guards against id noise
 
 
@@ -67,7 +78,7 @@ class ParsedDate:
 
     @property
     def granularity(self) -> Granularity:
-        """"day" when a day was stated, else "month"."""
+        """ "day" when a day was stated, else "month"."""
         return "day" if self.day is not None else "month"
 
     def iso(self, year: int | None = None) -> str:
@@ -100,9 +111,9 @@ def parse_date(text: str) -> ParsedDate | None:
             parsed = _from_match(m, numeric)
             if parsed is not None:
                 return parsed
-    m = _MONTH_YEAR.search(text)
-    if m:
-        return _from_match(m, False)
+    month_year = _MONTH_YEAR.search(text)
+    if month_year:
+        return _from_match(month_year, False)
     return _dateparser_fallback(text)
 
 
@@ -143,7 +154,9 @@ def date_in_url(url: str) -> ParsedDate | None:
     if not m:
         return None
     y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
-    return ParsedDate(int(y), int(mo), int(d), m.group(0)) if _valid(int(y), int(mo), int(d)) else None
+    return (
+        ParsedDate(int(y), int(mo), int(d), m.group(0)) if _valid(int(y), int(mo), int(d)) else None
+    )
 
 
 def years_mentioned(text: str) -> list[ParsedDate]:

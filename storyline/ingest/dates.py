@@ -87,7 +87,9 @@ def _complete_year(
     if not candidates:
         return now.year if date(now.year, parsed.month, 1) <= now else now.year - 1, ()
     if context is not None:
-        best = min(candidates, key=lambda y: abs((date(y, parsed.month, parsed.day or 1) - context).days))
+        best = min(
+            candidates, key=lambda y: abs((date(y, parsed.month, parsed.day or 1) - context).days)
+        )
         return best, tuple(candidates)
     return candidates[-1], tuple(candidates)
 
@@ -105,17 +107,25 @@ def decide(
     for parsed, source, text in raw_claims:
         if parsed.year is None:
             year, options = _complete_year(parsed, evidence, context)
-            note = f"year completed as {year}; consistent years: {', '.join(map(str, options)) or 'none'}"
+            consistent = ", ".join(map(str, options)) or "none"
+            note = f"year completed as {year}; consistent years: {consistent}"
             if context is not None:
                 note += f"; nearest to the corpus context {context}"
             claims.append(
-                DateClaim(value=parsed.iso(year), granularity=parsed.granularity, source=source,
-                          evidence=text, reason=note, year_completed=True)
+                DateClaim(
+                    value=parsed.iso(year),
+                    granularity=parsed.granularity,
+                    source=source,
+                    evidence=text,
+                    reason=note,
+                    year_completed=True,
+                )
             )
         else:
             claims.append(
-                DateClaim(value=parsed.iso(), granularity=parsed.granularity, source=source,
-                          evidence=text)
+                DateClaim(
+                    value=parsed.iso(), granularity=parsed.granularity, source=source, evidence=text
+                )
             )
     problems = [evidence.problems(_as_date(c.value)) for c in claims]
     clean_exists = any(not p for p in problems)
@@ -148,7 +158,9 @@ def _judge(claim: DateClaim, problems: list[str], clean_exists: bool) -> DateCla
     hard = [p for p in problems if not p.startswith("'")]
     office = [p for p in problems if p.startswith("'")]
     if hard or len(office) >= 2 or (office and clean_exists):
-        return replace(claim, verdict="implausible", reason=_join(claim.reason, "; ".join(problems)))
+        return replace(
+            claim, verdict="implausible", reason=_join(claim.reason, "; ".join(problems))
+        )
     if office:
         return replace(claim, reason=_join(claim.reason, "doubtful: " + "; ".join(office)))
     return claim

@@ -15,9 +15,40 @@ from lxml import html as lxml_html
 
 RULE = "html.trafilatura.v1"
 _BLOCKS = (
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "nav", "section",
-    "article", "aside", "figcaption", "blockquote", "td", "th", "dt", "dd", "pre", "form",
-    "button", "label", "option", "br", "tr", "ul", "ol", "table", "figure", "main", "a",
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "footer",
+    "nav",
+    "section",
+    "article",
+    "aside",
+    "figcaption",
+    "blockquote",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "pre",
+    "form",
+    "button",
+    "label",
+    "option",
+    "br",
+    "tr",
+    "ul",
+    "ol",
+    "table",
+    "figure",
+    "main",
+    "a",
 )
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 
@@ -44,11 +75,14 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
     except (ValueError, lxml_html.etree.ParserError):
         return Page((), (), None, None, None, url, None)
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False,
+        copy.deepcopy(tree),
+        url=url,
+        with_metadata=True,
+        include_comments=False,
         include_tables=True,
     )
     page_lines = _visible_lines(tree)
-    if doc is None:
+    if doc is None or isinstance(doc, dict):
         return Page((), page_lines, None, None, None, url, None)
     lines: list[tuple[str, bool]] = []
     if doc.body is not None:

@@ -174,7 +174,8 @@ def classify_lines(
             title, title_key, title_seen = text, key, True
             reasons[i] = "title"
         elif (i < first_body or i > last_body) and (
-            legal[i] or (len(words(text)) <= SHORT_LINE_WORDS and not _ends_sentence(text))
+            legal[i]
+            or (len(words(text)) <= SHORT_LINE_WORDS and not _ends_sentence(text))
             or text.endswith(":")
         ):
             reasons[i] = "legal" if legal[i] else "site-chrome"

@@ -16,11 +16,15 @@ _COPYRIGHT = re.compile(
     r"(?:©|\([cC]\)|(?i:copyright))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|de|du|der|die|la|le|el)){0,5})"
 )
-_WIRE_TAG = re.compile(r"^(?:[A-ZÀ-Þ][\w .'-]{0,30}\s)?\((?P<name>[A-Z][A-Za-z0-9&.-]{1,20})\)\s*[-–—]?\s")
+_WIRE_TAG = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w .'-]{0,30}\s)?\((?P<name>[A-Z][A-Za-z0-9&.-]{1,20})\)\s*[-–—]?\s"
+)
 _NOT_NAMES = frozenset({"all", "rights", "reserved", "the", "photo", "foto"})
 
 
-def outlet_from_text(body_lines: Sequence[str], removed_lines: Sequence[str], id_codes: Sequence[str]) -> tuple[str | None, str, str]:
+def outlet_from_text(
+    body_lines: Sequence[str], removed_lines: Sequence[str], id_codes: Sequence[str]
+) -> tuple[str | None, str, str]:
     """(outlet, rule, evidence) found in the text, or (None, "", "")."""
     for line in removed_lines:
         m = _COPYRIGHT.search(line)

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import re
 
+
+def _wordset(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read and edit)."""
+    return frozenset(text.split())
+
+
 # Two-letter language codes seen in language switchers ("ua en ru", "EN | DE | FR").
-LANGUAGE_CODES = frozenset(
+LANGUAGE_CODES = _wordset(
     "ar bg cs da de el en es et fi fr he hr hu it ja ka kk ko lt lv nl no pl pt ro ru sk sl sr "
-    "sv tr ua uk zh by be az hy".split()
+    "sv tr ua uk zh by be az hy"
 )
-LANGUAGE_NAMES = frozenset(
+LANGUAGE_NAMES = _wordset(
     "english deutsch français francais español espanol italiano português русский українська "
-    "türkçe polski nederlands".split()
+    "türkçe polski nederlands"
 )
 
 AD_PLACEHOLDER = re.compile(
@@ -65,21 +71,21 @@ COMMENT_POLICY = re.compile(
 )
 # One-word site chrome in many languages; anything short at the top or bottom is checked by
 # position in `lines.py`, this list only catches chrome in the middle of a page.
-CHROME_WORDS = frozenset(
-    """search menu home news share tweet print email e-mail login log in sign in register
+CHROME_WORDS = _wordset(
+    """search menu home news share tweet print email e-mail login signin register
     subscribe close back top next previous comments comment reply admin more tags topics
     suche startseite nachrichten teilen drucken anmelden schließen zurück weiter
     rechercher accueil actualités partager imprimer connexion fermer retour suivant
     buscar inicio noticias compartir imprimir cerrar volver siguiente
     cerca notizie condividi stampa
     поиск главная новости поделиться печать войти
-    facebook twitter x whatsapp telegram linkedin reddit""".split()
+    facebook twitter x whatsapp telegram linkedin reddit"""
 )
 BULLET = re.compile(r"^\s*[•·▪◦●\-–—*|>»]+\s*")
 TERMINAL_PUNCT = ".!?…:;\"”»'’)"
 
 # Date and time vocabulary: a line made only of these and digits is a timestamp line.
-DATE_WORDS = frozenset(
+DATE_WORDS = _wordset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
     monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
@@ -95,5 +101,5 @@ DATE_WORDS = frozenset(
     gmt utc cet cest est edt pst msk bst am pm h uhr heure heures hrs
     updated published posted last modified veröffentlicht aktualisiert stand publié mis à jour
     le am um de del à a at on of the publicado actualizado pubblicato aggiornato
-    опубликовано обновлено года г""".split()
+    опубликовано обновлено года г"""
 )

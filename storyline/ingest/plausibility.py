@@ -51,7 +51,9 @@ class _Officeholder:
 
 @functools.lru_cache(maxsize=1)
 def _officeholders() -> tuple[_Officeholder, ...]:
-    text = resources.files("storyline.ingest").joinpath("data/officeholders.json").read_text("utf-8")
+    text = (
+        resources.files("storyline.ingest").joinpath("data/officeholders.json").read_text("utf-8")
+    )
     rows = json.loads(text)["officeholders"]
     out = []
     for row in rows:
@@ -107,7 +109,9 @@ class Evidence:
             out.append(f"in the future of the reference date {self.now}")
         for office in self.offices:
             if not office.held_on(day):
-                out.append(f"'{office.evidence}' was not in that office then ({office.terms_text()})")
+                out.append(
+                    f"'{office.evidence}' was not in that office then ({office.terms_text()})"
+                )
         ref = self.latest_reference
         if ref is not None and (ref - day).days > LATER_REFERENCE_DAYS:
             out.append(f"the text mentions a later date ({ref})")

@@ -14,14 +14,21 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from storyline.errors import InputError
 from storyline.ingest.decode import decode
 from storyline.model import RawInput
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".json": "json",
-            ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 # Label files and docs that live beside a corpus (examples/gold.json, README.md) are not articles.
 IGNORED_NAMES = frozenset({"gold.json", "readme.md", "readme.txt", "license", "license.txt"})
 MAX_BYTES = 20_000_000  # one article (or one JSON record) larger than this is not news text
@@ -41,14 +48,17 @@ def expand(paths: Iterable[str]) -> Iterator[tuple[str, Path | None] | InputErro
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 rel = child.relative_to(p).parts
-                if (child.is_file() and child.suffix.lower() in SUFFIXES
-                        and child.name.lower() not in IGNORED_NAMES
-                        and not any(part.startswith(".") for part in rel)):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUFFIXES
+                    and child.name.lower() not in IGNORED_NAMES
+                    and not any(part.startswith(".") for part in rel)
+                ):
                     yield str(child), child
         elif p.is_file():
             yield str(p), p
         elif any(ch in arg for ch in "*?["):
-            matches = sorted(glob.glob(arg, recursive=True))
+            matches = sorted(glob.glob(arg, recursive=True))  # noqa: PTH207 (a user's pattern)
             if not matches:
                 yield InputError("no file matches this pattern", path=arg)
             for match in matches:
@@ -85,14 +95,19 @@ def read_one(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Ite
     if path is not None and kind is None:
         raise InputError(
             f"unknown format '{path.suffix or '(no suffix)'}'; use one of "
-            + ", ".join(sorted(SUFFIXES)), path=name)
+            + ", ".join(sorted(SUFFIXES)),
+            path=name,
+        )
     if kind == "jsonl":
         assert path is not None
         yield from _read_jsonl(name, path, max_bytes)
         return
     if path is not None and path.stat().st_size > max_bytes:
-        raise InputError(f"file is {path.stat().st_size:,} bytes, over the {max_bytes:,}-byte "
-                         "limit for one article; split it or raise --max-bytes", path=name)
+        raise InputError(
+            f"file is {path.stat().st_size:,} bytes, over the {max_bytes:,}-byte "
+            "limit for one article; split it or raise --max-bytes",
+            path=name,
+        )
     data = path.read_bytes() if path is not None else sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError(f"input is over the {max_bytes:,}-byte limit", path=name)
@@ -106,8 +121,14 @@ def read_one(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Ite
         yield from _records(name, enumerate(text.splitlines(), start=1))
         return
     text, encoding = decode(data, path=name, html=kind == "html")
-    yield RawInput(source=name, format="html" if kind == "html" else "txt", raw=text, body=text,
-                   raw_bytes=data, encoding=encoding)
+    yield RawInput(
+        source=name,
+        format="html" if kind == "html" else "txt",
+        raw=text,
+        body=text,
+        raw_bytes=data,
+        encoding=encoding,
+    )
 
 
 def _sniff(data: bytes) -> str:
@@ -116,7 +137,11 @@ def _sniff(data: bytes) -> str:
         return "html"
     if head.startswith((b"{", b"[")):
         lines = [ln for ln in data.splitlines() if ln.strip()]
-        return "jsonl" if len(lines) > 1 and all(ln.lstrip().startswith(b"{") for ln in lines) else "json"
+        return (
+            "jsonl"
+            if len(lines) > 1 and all(ln.lstrip().startswith(b"{") for ln in lines)
+            else "json"
+        )
     return "txt"
 
 
@@ -125,7 +150,9 @@ def _read_jsonl(name: str, path: Path, max_bytes: int) -> Iterator[Item]:
         numbered = []
         for lineno, line in enumerate(fh, start=1):
             if len(line) > max_bytes:
-                yield InputError(f"record over the {max_bytes:,}-byte limit", path=name, line=lineno)
+                yield InputError(
+                    f"record over the {max_bytes:,}-byte limit", path=name, line=lineno
+                )
                 continue
             try:
                 numbered.append((lineno, line.decode("utf-8-sig")))
@@ -144,8 +171,11 @@ def _records(name: str, numbered: Iterable[tuple[int, str]]) -> Iterator[Item]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            yield InputError(f"malformed JSON ({err.msg} at column {err.colno}); fix or remove "
-                             "this line", path=name, line=lineno)
+            yield InputError(
+                f"malformed JSON ({err.msg} at column {err.colno}); fix or remove this line",
+                path=name,
+                line=lineno,
+            )
             continue
         yield _record(name, obj, line.rstrip("\r\n"), lineno)
 
@@ -167,10 +197,13 @@ def _record(name: str, obj: Any, raw: str, lineno: int | None, index: int | None
     where = lineno if lineno is not None else index
     if not isinstance(obj, dict):
         return InputError("a JSON article must be an object", path=name, line=where)
-    body_key = next((k for k in BODY_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    body_key = next(
+        (k for k in BODY_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None
+    )
     if body_key is None:
-        return InputError("record has no text: give one of " + ", ".join(BODY_FIELDS),
-                          path=name, line=where)
+        return InputError(
+            "record has no text: give one of " + ", ".join(BODY_FIELDS), path=name, line=where
+        )
     fields = tuple((k, str(obj[k])) for k in KNOWN_FIELDS if obj.get(k) not in (None, ""))
     extra = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k != body_key}
     ident = obj.get("id")
@@ -181,9 +214,18 @@ def _record(name: str, obj: Any, raw: str, lineno: int | None, index: int | None
     else:
         source = f"{name}#{index}" if index else name
     body = obj[body_key]
-    fmt = "html" if body_key == "html" or body.lstrip()[:1] == "<" else "txt"
-    return RawInput(source=source, format=fmt, raw=raw, body=body, container="json",
-                    fields=fields, extra_json=json.dumps(extra, ensure_ascii=False, sort_keys=True))
+    fmt: Literal["txt", "html"] = (
+        "html" if body_key == "html" or body.lstrip()[:1] == "<" else "txt"
+    )
+    return RawInput(
+        source=source,
+        format=fmt,
+        raw=raw,
+        body=body,
+        container="json",
+        fields=fields,
+        extra_json=json.dumps(extra, ensure_ascii=False, sort_keys=True),
+    )
 
 
 def content_id(raw: str) -> str:

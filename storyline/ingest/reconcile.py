@@ -32,8 +32,9 @@ def corpus_context(store: Store, ids: Sequence[str]) -> date | None:
                 continue
             query += f" AND a.id IN ({','.join('?' * len(scope))})"
             params += scope
-        days = sorted(date.fromisoformat(r[0]).toordinal()
-                      for r in store.conn.execute(query, params))
+        days = sorted(
+            date.fromisoformat(r[0]).toordinal() for r in store.conn.execute(query, params)
+        )
         if days:
             return date.fromordinal(int(statistics.median_low(days)))
     return None
@@ -42,8 +43,10 @@ def corpus_context(store: Store, ids: Sequence[str]) -> date | None:
 def reconcile_dates(store: Store, ids: Sequence[str], now: date) -> int:
     """Recompute articles among `ids` whose date needed a year; returns how many changed."""
     pending = [
-        r[0] for r in store.conn.execute(
-            "SELECT DISTINCT article_id FROM date_claims WHERE year_completed = 1")
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT article_id FROM date_claims WHERE year_completed = 1"
+        )
         if r[0] in set(ids)
     ]
     if not pending:
@@ -58,8 +61,12 @@ def reconcile_dates(store: Store, ids: Sequence[str], now: date) -> int:
         if raw is None or old is None:
             continue
         received = store.received_at(article_id)
-        new = clean_article(raw, now=received.date() if received else now,
-                            outlet_lines=outlet_lines, date_context=context)
+        new = clean_article(
+            raw,
+            now=received.date() if received else now,
+            outlet_lines=outlet_lines,
+            date_context=context,
+        )
         if new.published != old.published or new.date_claims != old.date_claims:
             store.replace_article(new)
             changed += 1

@@ -77,8 +77,12 @@ def ingest(
             article = clean_article(item, now=moment.date(), outlet_lines=outlet_lines)
         except Exception as err:  # a bug in one article must not stop the others
             log.exception("cleaning failed for %s", item.source)
-            fail(f"{item.source}: cleaning failed ({type(err).__name__}: {err}); please report "
-                 "this input", item.source, None)
+            fail(
+                f"{item.source}: cleaning failed ({type(err).__name__}: {err}); please report "
+                "this input",
+                item.source,
+                None,
+            )
             continue
         batch.append((item, article))
         if len(batch) >= BATCH_SIZE:

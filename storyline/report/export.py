@@ -37,14 +37,32 @@ def record(article: Article, *, version: int = 1, with_raw: bool = False) -> dic
         "published_inferred": article.published_inferred,
         "text": article.text,
         "headings": list(article.headings),
-        "removed": [{"line": ln.no, "origin": ln.origin, "text": ln.text, "reason": ln.reason,
-                     "rule": ln.rule} for ln in article.removed],
+        "removed": [
+            {
+                "line": ln.no,
+                "origin": ln.origin,
+                "text": ln.text,
+                "reason": ln.reason,
+                "rule": ln.rule,
+            }
+            for ln in article.removed
+        ],
         "foreign_lines": [{"text": t, "language": lang} for t, lang in article.foreign_lines],
-        "date_claims": [{"value": c.value, "granularity": c.granularity, "source": c.source,
-                         "evidence": c.evidence, "verdict": c.verdict, "reason": c.reason,
-                         "year_completed": c.year_completed} for c in article.date_claims],
-        "provenance": [{"field": p.field, "rule": p.rule, "evidence": p.evidence}
-                       for p in article.provenance],
+        "date_claims": [
+            {
+                "value": c.value,
+                "granularity": c.granularity,
+                "source": c.source,
+                "evidence": c.evidence,
+                "verdict": c.verdict,
+                "reason": c.reason,
+                "year_completed": c.year_completed,
+            }
+            for c in article.date_claims
+        ],
+        "provenance": [
+            {"field": p.field, "rule": p.rule, "evidence": p.evidence} for p in article.provenance
+        ],
         "metadata": json.loads(article.extra_json),
     }
     rec.update(dict.fromkeys(LATER_STAGE_FIELDS))
@@ -75,8 +93,10 @@ def write_parquet(store: Store, path: Path, *, with_raw: bool = False) -> int:
 
     rows = []
     for rec in records(store, with_raw=with_raw):
-        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                for k, v in rec.items()}
+        flat = {
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+            for k, v in rec.items()
+        }
         rows.append(flat)
     table = pa.Table.from_pylist(rows, schema=_schema(with_raw))
     pq.write_table(table, path)
@@ -86,12 +106,33 @@ def write_parquet(store: Store, path: Path, *, with_raw: bool = False) -> int:
 def _schema(with_raw: bool) -> Any:
     import pyarrow as pa
 
-    string_fields = ("id", "source", "format", "container", "url", "canonical_url", "title",
-                     "outlet", "author", "language", "published", "text", "headings", "removed",
-                     "foreign_lines", "date_claims", "provenance", "metadata", *LATER_STAGE_FIELDS)
+    string_fields = (
+        "id",
+        "source",
+        "format",
+        "container",
+        "url",
+        "canonical_url",
+        "title",
+        "outlet",
+        "author",
+        "language",
+        "published",
+        "text",
+        "headings",
+        "removed",
+        "foreign_lines",
+        "date_claims",
+        "provenance",
+        "metadata",
+        *LATER_STAGE_FIELDS,
+    )
     fields = [pa.field(name, pa.string()) for name in string_fields]
-    fields += [pa.field("version", pa.int64()), pa.field("published_confidence", pa.float64()),
-               pa.field("published_inferred", pa.bool_())]
+    fields += [
+        pa.field("version", pa.int64()),
+        pa.field("published_confidence", pa.float64()),
+        pa.field("published_inferred", pa.bool_()),
+    ]
     if with_raw:
         fields.append(pa.field("raw", pa.string()))
     return pa.schema(fields)

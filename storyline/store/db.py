@@ -42,13 +42,17 @@ def _now() -> str:
 class Store:
     """A connection to one storyline database."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                        isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path,
+                timeout=busy_timeout_ms / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -78,7 +82,10 @@ class Store:
 
     def has(self, article_id: str) -> bool:
         """Whether an article with this id (the raw input's hash) is stored."""
-        return self.conn.execute("SELECT 1 FROM raw_inputs WHERE id = ?", (article_id,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM raw_inputs WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
 
     def add(self, pairs: Sequence[tuple[RawInput, Article]]) -> int:
         """Store articles with their raw inputs in one transaction; returns how many were new."""
@@ -89,9 +96,18 @@ class Store:
                     continue
                 conn.execute(
                     "INSERT INTO raw_inputs VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (article.id, raw.source, raw.container, raw.format, raw.encoding, raw.raw,
-                     raw.raw_bytes or None, json.dumps(raw.fields, ensure_ascii=False),
-                     raw.body if raw.body != raw.raw else None, _now()),
+                    (
+                        article.id,
+                        raw.source,
+                        raw.container,
+                        raw.format,
+                        raw.encoding,
+                        raw.raw,
+                        raw.raw_bytes or None,
+                        json.dumps(raw.fields, ensure_ascii=False),
+                        raw.body if raw.body != raw.raw else None,
+                        _now(),
+                    ),
                 )
                 self._insert_article(conn, article)
                 added += 1
@@ -100,14 +116,25 @@ class Store:
     def replace_article(self, article: Article) -> None:
         """Replace an article's derived fields (after recomputing them); the raw input stays."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT version, created_at FROM articles WHERE id = ?",
-                               (article.id,)).fetchone()
+            row = conn.execute(
+                "SELECT version, created_at FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
             conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
-            self._insert_article(conn, article, version=row["version"] if row else None,
-                                 created=row["created_at"] if row else None)
+            self._insert_article(
+                conn,
+                article,
+                version=row["version"] if row else None,
+                created=row["created_at"] if row else None,
+            )
 
-    def _insert_article(self, conn: sqlite3.Connection, a: Article, *, version: int | None = None,
-                        created: str | None = None) -> None:
+    def _insert_article(
+        self,
+        conn: sqlite3.Connection,
+        a: Article,
+        *,
+        version: int | None = None,
+        created: str | None = None,
+    ) -> None:
         if version is None:  # the same URL (or file) with new content is a new version
             prev = conn.execute(
                 "SELECT MAX(version) FROM articles WHERE COALESCE(canonical_url, url, source) = ?",
@@ -120,21 +147,60 @@ class Store:
             " language, published, published_confidence, published_inferred, text, headings,"
             " foreign_lines, extra, stage, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a.id, a.source, a.url, a.canonical_url, version, a.title, a.outlet, a.author,
-             a.language, a.published, a.published_confidence, int(a.published_inferred), a.text,
-             json.dumps(a.headings, ensure_ascii=False),
-             json.dumps(a.foreign_lines, ensure_ascii=False), a.extra_json, "ingest.clean.v1",
-             created or now, now),
+            (
+                a.id,
+                a.source,
+                a.url,
+                a.canonical_url,
+                version,
+                a.title,
+                a.outlet,
+                a.author,
+                a.language,
+                a.published,
+                a.published_confidence,
+                int(a.published_inferred),
+                a.text,
+                json.dumps(a.headings, ensure_ascii=False),
+                json.dumps(a.foreign_lines, ensure_ascii=False),
+                a.extra_json,
+                "ingest.clean.v1",
+                created or now,
+                now,
+            ),
         )
         conn.executemany(
             "INSERT INTO article_lines VALUES (?,?,?,?,?,?,?,?,?)",
-            [(a.id, ln.origin, ln.no, ln.kind, ln.text, ln.clean, ln.reason, ln.rule,
-              normalise(ln.text)) for ln in a.lines],
+            [
+                (
+                    a.id,
+                    ln.origin,
+                    ln.no,
+                    ln.kind,
+                    ln.text,
+                    ln.clean,
+                    ln.reason,
+                    ln.rule,
+                    normalise(ln.text),
+                )
+                for ln in a.lines
+            ],
         )
         conn.executemany(
             "INSERT INTO date_claims VALUES (?,?,?,?,?,?,?,?)",
-            [(a.id, c.value, c.granularity, c.source, c.evidence, c.verdict, c.reason,
-              int(c.year_completed)) for c in a.date_claims],
+            [
+                (
+                    a.id,
+                    c.value,
+                    c.granularity,
+                    c.source,
+                    c.evidence,
+                    c.verdict,
+                    c.reason,
+                    int(c.year_completed),
+                )
+                for c in a.date_claims
+            ],
         )
         conn.executemany(
             "INSERT INTO provenance VALUES (?,?,?,?)",
@@ -144,8 +210,10 @@ class Store:
     def record_failure(self, source: str, line: int | None, error: str) -> None:
         """Keep a failed input's error, so nothing is silently lost."""
         with self.transaction() as conn:
-            conn.execute("INSERT INTO failures (source, line, error, at) VALUES (?,?,?,?)",
-                         (source, line, error, _now()))
+            conn.execute(
+                "INSERT INTO failures (source, line, error, at) VALUES (?,?,?,?)",
+                (source, line, error, _now()),
+            )
 
     def start_run(self) -> int:
         """Open an ingest-run record; returns its id."""
@@ -179,15 +247,21 @@ class Store:
         """One article with its lines, claims and provenance."""
         row = self.conn.execute(
             "SELECT a.*, r.raw, r.container, r.format FROM articles a"
-            " JOIN raw_inputs r ON r.id = a.id WHERE a.id = ?", (article_id,)
+            " JOIN raw_inputs r ON r.id = a.id WHERE a.id = ?",
+            (article_id,),
         ).fetchone()
         return self._article(row) if row else None
 
     def iter_articles(self, *, order: str = "published") -> Iterator[Article]:
         """Every article, ordered by publication date (undated last), then source."""
-        ids = [r["id"] for r in self.conn.execute(
-            "SELECT id FROM articles ORDER BY published IS NULL, published, source"
-            if order == "published" else "SELECT id FROM articles ORDER BY rowid")]
+        ids = [
+            r["id"]
+            for r in self.conn.execute(
+                "SELECT id FROM articles ORDER BY published IS NULL, published, source"
+                if order == "published"
+                else "SELECT id FROM articles ORDER BY rowid"
+            )
+        ]
         for article_id in ids:
             article = self.get(article_id)
             if article is not None:
@@ -211,30 +285,39 @@ class Store:
                 "SELECT a.id, a.title, a.outlet, a.published,"
                 " snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet"
                 " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
             ).fetchall()
         except sqlite3.OperationalError as err:
-            raise StoreError(f"bad search query {query!r}: {err}; quote phrases with \"...\"") from err
+            raise StoreError(
+                f'bad search query {query!r}: {err}; quote phrases with "..."'
+            ) from err
 
     def raw_input(self, article_id: str) -> RawInput | None:
         """The stored raw input of an article, to recompute it."""
         r = self.conn.execute("SELECT * FROM raw_inputs WHERE id = ?", (article_id,)).fetchone()
         if r is None:
             return None
-        return RawInput(source=r["source"], format=r["format"], raw=r["raw"],
-                        body=r["body"] if r["body"] is not None else r["raw"],
-                        container=r["container"], raw_bytes=r["raw_bytes"] or b"",
-                        encoding=r["encoding"] or "utf-8",
-                        fields=tuple(tuple(f) for f in json.loads(r["fields"])))  # type: ignore[misc]
+        return RawInput(
+            source=r["source"],
+            format=r["format"],
+            raw=r["raw"],
+            body=r["body"] if r["body"] is not None else r["raw"],
+            container=r["container"],
+            raw_bytes=r["raw_bytes"] or b"",
+            encoding=r["encoding"] or "utf-8",
+            fields=tuple(tuple(f) for f in json.loads(r["fields"])),
+        )
 
     def received_at(self, article_id: str) -> datetime | None:
         """When the raw input was first stored (UTC)."""
-        row = self.conn.execute("SELECT received_at FROM raw_inputs WHERE id = ?",
-                                (article_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT received_at FROM raw_inputs WHERE id = ?", (article_id,)
+        ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
     def outlet_lines(self) -> dict[str, frozenset[str]]:
-        """Per outlet, the short lines seen in several of its articles (boilerplate by repetition)."""
+        """Per outlet, short lines seen in several of its articles (boilerplate by repetition)."""
         rows = self.conn.execute(
             "SELECT a.outlet, l.key FROM article_lines l JOIN articles a ON a.id = l.article_id"
             " WHERE a.outlet IS NOT NULL AND l.key != '' AND l.kind != 'title'"
@@ -254,15 +337,30 @@ class Store:
     def _article(self, row: sqlite3.Row) -> Article:
         aid = row["id"]
         lines = tuple(
-            Line(no=r["no"], text=r["text"], kind=r["kind"], clean=r["clean"], reason=r["reason"],
-                 rule=r["rule"], origin=r["origin"])
+            Line(
+                no=r["no"],
+                text=r["text"],
+                kind=r["kind"],
+                clean=r["clean"],
+                reason=r["reason"],
+                rule=r["rule"],
+                origin=r["origin"],
+            )
             for r in self.conn.execute(
-                "SELECT * FROM article_lines WHERE article_id = ? ORDER BY origin = 'page', no", (aid,))
+                "SELECT * FROM article_lines WHERE article_id = ? ORDER BY origin = 'page', no",
+                (aid,),
+            )
         )
         claims = tuple(
-            DateClaim(value=r["value"], granularity=r["granularity"], source=r["source"],
-                      evidence=r["evidence"], verdict=r["verdict"], reason=r["reason"],
-                      year_completed=bool(r["year_completed"]))
+            DateClaim(
+                value=r["value"],
+                granularity=r["granularity"],
+                source=r["source"],
+                evidence=r["evidence"],
+                verdict=r["verdict"],
+                reason=r["reason"],
+                year_completed=bool(r["year_completed"]),
+            )
             for r in self.conn.execute("SELECT * FROM date_claims WHERE article_id = ?", (aid,))
         )
         prov = tuple(
@@ -270,37 +368,52 @@ class Store:
             for r in self.conn.execute("SELECT * FROM provenance WHERE article_id = ?", (aid,))
         )
         return Article(
-            id=aid, source=row["source"], format=row["format"], raw=row["raw"],
-            container=row["container"], url=row["url"], canonical_url=row["canonical_url"],
-            title=row["title"], outlet=row["outlet"], author=row["author"],
-            language=row["language"], text=row["text"],
-            headings=tuple(json.loads(row["headings"])), lines=lines,
-            foreign_lines=tuple(tuple(x) for x in json.loads(row["foreign_lines"])),  # type: ignore[misc]
-            date_claims=claims, published=row["published"],
+            id=aid,
+            source=row["source"],
+            format=row["format"],
+            raw=row["raw"],
+            container=row["container"],
+            url=row["url"],
+            canonical_url=row["canonical_url"],
+            title=row["title"],
+            outlet=row["outlet"],
+            author=row["author"],
+            language=row["language"],
+            text=row["text"],
+            headings=tuple(json.loads(row["headings"])),
+            lines=lines,
+            foreign_lines=tuple(tuple(x) for x in json.loads(row["foreign_lines"])),
+            date_claims=claims,
+            published=row["published"],
             published_confidence=row["published_confidence"],
-            published_inferred=bool(row["published_inferred"]), provenance=prov,
+            published_inferred=bool(row["published_inferred"]),
+            provenance=prov,
             extra_json=row["extra"],
         )
 
     def version_of(self, article_id: str) -> int:
         """The version number of an article among those with its URL."""
-        row = self.conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT version FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
-def open_store(path: str | Path | None = None) -> Store:
+def open_store(path: str | Path | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
     """Open (and create or migrate) the store at `path`, `STORYLINE_DB` or ./storyline.db."""
     target = Path(path or default_path())
     if target.parent and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-    return Store(target)
+    return Store(target, busy_timeout_ms=busy_timeout_ms)
 
 
 def _store_error(err: sqlite3.OperationalError, path: str) -> StoreError:
     msg = str(err)
     if "locked" in msg or "busy" in msg:
-        return StoreLocked(f"{path}: database is locked by another process; wait for it to "
-                           "finish or use another --db")
+        return StoreLocked(
+            f"{path}: database is locked by another process; wait for it to "
+            "finish or use another --db"
+        )
     return StoreError(f"{path}: cannot open the database ({msg}); check the path and permissions")
 
 

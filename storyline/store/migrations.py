@@ -112,7 +112,9 @@ CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (("articles, lines, date claims, provenance, fts", V1_ARTICLES),)
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
+)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
