@@ -74,7 +74,7 @@ def test_structured_fields_win_and_are_recorded() -> None:
         title="Given title",
         outlet="Wire One",
         published="2026-02-01",
-        lang="fr",
+        language="fr",
     )
     article = clean_article(raw, now=TODAY)
     assert (article.title, article.outlet, article.published, article.language) == (

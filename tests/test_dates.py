@@ -50,7 +50,7 @@ def test_agreeing_claims_raise_confidence_and_conflicts_are_flagged() -> None:
     evidence = gather_evidence("Talks went on.", TODAY)
     one = dates.decide(dates.gather_claims(field_value="2026-03-14"), evidence)
     two = dates.decide(
-        dates.gather_claims(field_value="2026-03-14", url="https://x.example/2026/03/14/a"),
+        dates.gather_claims(field_value="2026-03-14", urls=("https://x.example/2026/03/14/a",)),
         evidence,
     )
     three = dates.decide(

@@ -48,7 +48,7 @@ def test_jsonl_records_fields_and_bad_line(tmp_path: Path) -> None:
     assert isinstance(first, RawInput)
     assert isinstance(second, RawInput)
     assert first.source.endswith("w.jsonl#a1")
-    assert first.field("lang") == "de"
+    assert first.field("language") == "de"  # "lang" is an alias
     assert json.loads(first.extra_json) == {"section": "x"}
     assert first.raw == rows[0]
     assert second.source.endswith("w.jsonl:3")

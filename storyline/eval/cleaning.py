@@ -66,8 +66,10 @@ def _key(article: Article, root: Path) -> str:
 
 
 def _story_lines(gold: dict[str, Any], article: Article) -> list[str]:
-    if gold.get("text"):
-        return [ln for ln in str(gold["text"]).splitlines() if ln.strip()]
+    text = gold.get("text")
+    if text:  # one paragraph per line, or a list of paragraphs
+        lines = text if isinstance(text, list) else str(text).splitlines()
+        return [str(ln) for ln in lines if str(ln).strip()]
     boiler = gold.get("boilerplate", [])
     title = normalise(gold.get("title") or "")
     story = []

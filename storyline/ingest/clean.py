@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from storyline.ingest import dates, language
@@ -40,38 +41,35 @@ def clean_article(
     page = extract_page(raw.body, url=raw.field("url")) if raw.format == "html" else None
     lines = [t for t, _ in page.lines] if page else raw.body.splitlines()
     title_hint = raw.field("title") or (page.title if page else None)
-    decision = classify_lines(lines, title_hint=title_hint)
+    decision = _decide_lines(lines, title_hint, page, frozenset())
+    urls = tuple(u for u in (raw.field("url"), page.url if page else None, *decision.urls) if u)
     prov: list[Provenance] = []
-
     outlet = _first(
         prov,
         "outlet",
         (raw.field("outlet"), "json:outlet", ""),
         (page.sitename if page else None, "html:site-name", ""),
+        (decision.site_name, "outlet.site-name-line", ""),
         outlet_from_text(
             [ln.clean for ln in decision.lines if ln.clean],
             [ln.text for ln in decision.lines if ln.kind == "removed"],
             decision.id_codes,
         ),
-        (outlet_from_url(raw.field("url") or (page.url if page else None)), "outlet.url-host", ""),
+        (outlet_from_url(urls[0] if urls else None), "outlet.url-host", ""),
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
     if repeated:
-        decision = classify_lines(lines, title_hint=title_hint, outlet_lines=repeated)
-    if page is not None:
-        decision = _with_page(decision, page)
+        decision = _decide_lines(lines, title_hint, page, repeated)
 
     kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]
     text = "\n".join(ln.clean for ln in kept)
     title = decision.title
-    prov.append(
-        Provenance(
-            field="title",
-            rule="json:title"
-            if raw.field("title")
-            else (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:first-headline"),
-        )
+    title_rule = (
+        "json:title"
+        if raw.field("title")
+        else (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:headline")
     )
+    prov.append(Provenance(field="title", rule=title_rule))
     author = _first(
         prov,
         "author",
@@ -79,21 +77,19 @@ def clean_article(
         (page.author if page else None, "html:author", ""),
         (decision.author, "clean.lines.v1:byline", ""),
     )
-    lang_field = raw.field("language") or raw.field("lang")
+    lang_field = raw.field("language")
     lang = lang_field.lower()[:2] if lang_field else language.detect(f"{title or ''}\n{text}")[0]
     prov.append(Provenance(field="language", rule="json:language" if lang_field else "py3langid"))
 
-    url = raw.field("url") or (page.url if page else None)
-    evidence = gather_evidence(f"{title or ''}\n{text}", now)
     published = dates.decide(
         dates.gather_claims(
             field_value=raw.field("published"),
             html_date=page.date if page else None,
-            url=url,
+            urls=urls,
             id_codes=decision.id_codes,
             timestamp_lines=decision.timestamp_lines,
         ),
-        evidence,
+        gather_evidence(f"{title or ''}\n{text}", now),
         date_context,
     )
     chosen = next((c for c in published.claims if c.verdict == "chosen"), None)
@@ -139,6 +135,14 @@ def _first(prov: list[Provenance], name: str, *options: tuple[str | None, str, s
     return None
 
 
+def _decide_lines(
+    lines: list[str], title_hint: str | None, page: Page | None, repeated: frozenset[str]
+) -> LineDecision:
+    """Classify the lines; for a page, add its visible lines outside the main text."""
+    decision = classify_lines(lines, title_hint=title_hint, outlet_lines=repeated)
+    return _with_page(decision, page) if page is not None else decision
+
+
 def _with_page(decision: LineDecision, page: Page) -> LineDecision:
     """Mark trafilatura's headings, and add the page's other visible lines as removed."""
     heads = {normalise(t) for t, is_head in page.lines if is_head}
@@ -162,9 +166,7 @@ def _with_page(decision: LineDecision, page: Page) -> LineDecision:
         )
         for i, t in enumerate(outside)
     ]
-    return LineDecision(
-        tuple(lines), decision.title, decision.author, decision.timestamp_lines, decision.id_codes
-    )
+    return replace(decision, lines=tuple(lines))
 
 
 def to_json(article: Article) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import import_module
 
@@ -47,7 +47,9 @@ def _locale_words(keys: list[str]) -> dict[str, int]:
 
 
 MONTHS = _locale_words(_MONTH_KEYS)
-WEEKDAYS = _locale_words(_DAY_KEYS)
+WEEKDAYS = _locale_words(_DAY_KEYS)  # 1 = Monday
+WEEKDAY_NAMES = tuple(_DAY_KEYS)
+_WEEKDAY_WORD = re.compile(r"[^\W\d_]+")
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DAY_MONTH = re.compile(
     rf"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.|º)?\s*(?:de\s+)?(?P<m>{_MONTH_ALT})(?![^\W\d_])\.?"
@@ -75,6 +77,7 @@ class ParsedDate:
     month: int
     day: int | None
     matched: str
+    weekday: int | None = None  # 0 = Monday, when the text names one ("Tuesday, 2 January")
 
     @property
     def granularity(self) -> Granularity:
@@ -105,6 +108,19 @@ def _from_match(m: re.Match[str], numeric_month: bool) -> ParsedDate | None:
 
 
 def parse_date(text: str) -> ParsedDate | None:
+    """The first date in `text` (with the weekday it names, if any)."""
+    parsed = _parse(text)
+    if parsed is None:
+        return None
+    named = [
+        WEEKDAYS[w] - 1
+        for w in (t.casefold() for t in _WEEKDAY_WORD.findall(text))
+        if w in WEEKDAYS and len(w) > 3
+    ]
+    return replace(parsed, weekday=named[0]) if len(set(named)) == 1 else parsed
+
+
+def _parse(text: str) -> ParsedDate | None:
     """The first date in `text`, trying the common shapes first, then dateparser."""
     for pattern, numeric in ((_ISO, True), (_DMY, True), (_DAY_MONTH, False), (_MONTH_DAY, False)):
         for m in pattern.finditer(text):

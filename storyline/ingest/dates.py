@@ -14,8 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from storyline.ingest.dateparse import ParsedDate, date_in_code, date_in_url, parse_date
-from storyline.ingest.plausibility import Evidence
+from storyline.ingest.dateparse import (
+    WEEKDAY_NAMES,
+    ParsedDate,
+    date_in_code,
+    date_in_url,
+    parse_date,
+)
+from storyline.ingest.plausibility import Evidence, Problem
 from storyline.model import DateClaim
 
 RULE = "dates.publication.v1"
@@ -47,7 +53,7 @@ def gather_claims(
     *,
     field_value: str | None = None,
     html_date: str | None = None,
-    url: str | None = None,
+    urls: tuple[str, ...] = (),
     id_codes: tuple[str, ...] = (),
     timestamp_lines: tuple[str, ...] = (),
 ) -> list[tuple[ParsedDate, str, str]]:
@@ -62,7 +68,7 @@ def gather_claims(
         add(parse_date(field_value), "json:published", field_value)
     if html_date:
         add(parse_date(html_date), "html:htmldate", html_date)
-    if url:
+    for url in dict.fromkeys(urls):
         add(date_in_url(url), "url", url)
     for code in id_codes:
         add(date_in_code(code), "id-code", code)
@@ -82,7 +88,8 @@ def _complete_year(
             day = date(year, parsed.month, parsed.day or 1)
         except ValueError:  # 29 February in a common year
             continue
-        if not evidence.problems(day):
+        weekday_ok = parsed.weekday is None or day.weekday() == parsed.weekday
+        if weekday_ok and not evidence.problems(day):
             candidates.append(year)
     if not candidates:
         return now.year if date(now.year, parsed.month, 1) <= now else now.year - 1, ()
@@ -127,7 +134,10 @@ def decide(
                     value=parsed.iso(), granularity=parsed.granularity, source=source, evidence=text
                 )
             )
-    problems = [evidence.problems(_as_date(c.value)) for c in claims]
+    problems = [
+        _problems(evidence, raw[0], _as_date(c.value))
+        for c, raw in zip(claims, raw_claims, strict=True)
+    ]
     clean_exists = any(not p for p in problems)
     judged = [_judge(c, p, clean_exists) for c, p in zip(claims, problems, strict=True)]
     plausible = [c for c in judged if c.verdict != "implausible"]
@@ -152,17 +162,23 @@ def decide(
     return Published(best.value, round(min(0.99, max(0.05, confidence)), 2), tuple(final))
 
 
-def _judge(claim: DateClaim, problems: list[str], clean_exists: bool) -> DateClaim:
-    """Implausible when the future or a later dated reference rules it out, or when office
-    evidence does (two officeholders, or one and another claim that fits the text)."""
-    hard = [p for p in problems if not p.startswith("'")]
-    office = [p for p in problems if p.startswith("'")]
-    if hard or len(office) >= 2 or (office and clean_exists):
-        return replace(
-            claim, verdict="implausible", reason=_join(claim.reason, "; ".join(problems))
-        )
-    if office:
-        return replace(claim, reason=_join(claim.reason, "doubtful: " + "; ".join(office)))
+def _problems(evidence: Evidence, parsed: ParsedDate, day: date) -> list[Problem]:
+    """What the text says against `day`, and a named weekday that does not match it."""
+    found = evidence.problems(day)
+    if parsed.weekday is not None and parsed.day is not None and day.weekday() != parsed.weekday:
+        found.append(Problem(f"{day} is not a {WEEKDAY_NAMES[parsed.weekday]}", hard=False))
+    return found
+
+
+def _judge(claim: DateClaim, problems: list[Problem], clean_exists: bool) -> DateClaim:
+    """Implausible when a hard problem rules it out, or when doubts add up: two of them, or one
+    while another claim fits the text without any."""
+    why = "; ".join(p.text for p in problems)
+    soft = [p for p in problems if not p.hard]
+    if len(soft) < len(problems) or len(soft) >= 2 or (soft and clean_exists):
+        return replace(claim, verdict="implausible", reason=_join(claim.reason, why))
+    if soft:
+        return replace(claim, reason=_join(claim.reason, "doubtful: " + why))
     return claim
 
 

@@ -50,6 +50,7 @@ _BLOCKS = (
     "main",
     "a",
 )
+_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 
 
@@ -71,7 +72,8 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
     import trafilatura
 
     try:
-        tree = lxml_html.fromstring(markup.encode("utf-8"))
+        # Already decoded: tell lxml the bytes are UTF-8 so a <meta charset> cannot re-decode them.
+        tree = lxml_html.fromstring(markup.encode("utf-8"), parser=_PARSER)
     except (ValueError, lxml_html.etree.ParserError):
         return Page((), (), None, None, None, url, None)
     doc = trafilatura.bare_extraction(

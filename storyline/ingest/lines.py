@@ -31,6 +31,10 @@ BODY_MIN_WORDS = 10
 SHORT_LINE_WORDS = 6  # at most this many words and no full stop: chrome at the edges
 HEADING_MAX_WORDS = 12
 HEADLINE_MAX_WORDS = 30
+HEADLINE_MIN_WORDS = 4  # a headline says something; site names and section labels are shorter
+PROSE_MIN_WORDS = 5  # a sentence this long above or below the story is kept, not chrome
+SITE_NAME_MAX_WORDS = 5
+REPEATED_MAX_WORDS = 15  # only short lines can be boilerplate by repetition
 ID_CODE = re.compile(r"^[A-Za-z]{2,}[-_]?[A-Za-z0-9_-]*\d{6,}[A-Za-z0-9_-]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -46,6 +50,8 @@ class LineDecision:
     author: str | None
     timestamp_lines: tuple[str, ...]
     id_codes: tuple[str, ...]
+    site_name: str | None = None
+    urls: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -80,6 +86,12 @@ def _is_language_switcher(text: str) -> bool:
     return len(tokens) >= 2 and all(t in P.LANGUAGE_CODES or t in P.LANGUAGE_NAMES for t in tokens)
 
 
+def _is_navigation(text: str) -> bool:
+    """A menu or breadcrumb: three or more short items split by wide gaps, pipes or arrows."""
+    items = [i for i in P.NAV_SEPARATORS.split(text) if i.strip()]
+    return len(items) >= 3 and all(len(words(i)) <= 3 for i in items) and not _ends_sentence(text)
+
+
 def _pattern_reason(text: str) -> str | None:
     """The boilerplate kind a line matches wherever it stands, or None."""
     n = len(words(text))
@@ -91,8 +103,11 @@ def _pattern_reason(text: str) -> str | None:
         (n <= 8 and bool(P.BYLINE.match(text)), "byline"),
         (is_timestamp(text), "timestamp"),
         (is_id_code(text), "id-code"),
+        (bool(P.URL_LINE.match(text)), "url-line"),
+        (n <= 40 and bool(P.CREDITS.search(text)), "credits-note"),
         (bool(P.COMMENT_POLICY.search(text)) and n <= 80, "comment-policy"),
         (n <= 2 and text.casefold().strip(" .:") in P.CHROME_WORDS, "site-chrome"),
+        (n <= 12 and _is_navigation(text), "navigation"),
     )
     return next((reason for hit, reason in checks if hit), None)
 
@@ -104,6 +119,13 @@ def _ends_sentence(text: str) -> bool:
 def _is_body(text: str) -> bool:
     n = len(words(text))
     return n >= 2 * BODY_MIN_WORDS or (n >= BODY_MIN_WORDS and _ends_sentence(text))
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence, however short: kept even above or below the story paragraphs."""
+    return len(words(text)) >= PROSE_MIN_WORDS and text.rstrip().endswith(
+        (".", "!", "?", "…", '"', "”", "»")
+    )
 
 
 def _is_headline(text: str) -> bool:
@@ -136,6 +158,27 @@ def repeated_prefix(text: str) -> str | None:
     return None
 
 
+def _site_name(stripped: list[str], reasons: list[str | None], tail: set[int]) -> int | None:
+    """The index of a site-name line: the first line, short, named again in a footer line."""
+    first = next((i for i, t in enumerate(stripped) if t), None)
+    if (
+        first is None
+        or reasons[first] is not None
+        or len(words(stripped[first])) > SITE_NAME_MAX_WORDS
+    ):
+        return None
+    if _ends_sentence(stripped[first]):
+        return None
+    name = normalise(stripped[first])
+    for i, text in enumerate(stripped):
+        footer = (
+            i in tail or reasons[i] in ("legal", "comment-policy") or bool(P.LEGAL.search(text))
+        )
+        if i != first and footer and name in normalise(text):
+            return first
+    return None
+
+
 def classify_lines(
     lines: Sequence[str],
     *,
@@ -148,7 +191,7 @@ def classify_lines(
     for text in stripped:
         if not text:
             reasons.append("")
-        elif normalise(text) in outlet_lines:
+        elif normalise(text) in outlet_lines and len(words(text)) <= REPEATED_MAX_WORDS:
             reasons.append("repeated-in-outlet")
         else:
             reasons.append(_pattern_reason(text))
@@ -159,38 +202,59 @@ def classify_lines(
     ]
     first_body = body_idx[0] if body_idx else len(lines)
     last_body = body_idx[-1] if body_idx else -1
+    tail = set(range(last_body + 1, len(lines)))
+    site = _site_name(stripped, reasons, tail)
+    if site is not None:
+        reasons[site] = "site-name"
 
     title_key = normalise(title_hint) if title_hint else None
     title: str | None = title_hint
+    if title is None:
+        title_at = _pick_title(stripped, reasons, first_body)
+        if title_at is not None:
+            title, title_key = stripped[title_at], normalise(stripped[title_at])
     title_seen = False
     for i, text in enumerate(stripped):
         if reasons[i] is not None:
             continue
-        key = normalise(text)
-        if title_key is not None and key == title_key:
+        if title_key is not None and normalise(text) == title_key:
             reasons[i] = "duplicate-title" if title_seen else "title"
             title_seen = True
-        elif title is None and i <= first_body and _is_headline(text):
-            title, title_key, title_seen = text, key, True
-            reasons[i] = "title"
-        elif (i < first_body or i > last_body) and (
-            legal[i]
-            or (len(words(text)) <= SHORT_LINE_WORDS and not _ends_sentence(text))
-            or text.endswith(":")
-        ):
+        elif (i < first_body or i > last_body) and (legal[i] or not _is_prose(text)):
             reasons[i] = "legal" if legal[i] else "site-chrome"
 
-    return _build(lines, stripped, reasons, title)
+    return _build(lines, stripped, reasons, title, stripped[site] if site is not None else None)
+
+
+def _pick_title(stripped: list[str], reasons: list[str | None], first_body: int) -> int | None:
+    """The headline above the story: the nearest headline-like line of four or more words
+    (a site's name or a section label above it is shorter), else the nearest one."""
+    candidates = [
+        i
+        for i in range(min(first_body + 1, len(stripped)))
+        if reasons[i] is None
+        and stripped[i]
+        and _is_headline(stripped[i])
+        and not _is_body(stripped[i])
+    ]
+    full = [i for i in candidates if len(words(stripped[i])) >= HEADLINE_MIN_WORDS]
+    pool = full or candidates
+    return pool[-1] if pool else None
 
 
 def _build(
-    lines: Sequence[str], stripped: list[str], reasons: list[str | None], title: str | None
+    lines: Sequence[str],
+    stripped: list[str],
+    reasons: list[str | None],
+    title: str | None,
+    site_name: str | None,
 ) -> LineDecision:
     out: list[Line] = []
     seen: set[str] = set()
     author: str | None = None
     stamps: list[str] = []
     codes: list[str] = []
+    urls: list[str] = []
     kept_idx = [i for i, r in enumerate(reasons) if r is None]
     for i, raw in enumerate(lines):
         text, reason = stripped[i], reasons[i]
@@ -204,7 +268,8 @@ def _build(
             if reason == "byline" and author is None and (m := P.BYLINE.match(text)):
                 author = m.group("name")
             stamps += [text] if reason == "timestamp" else []
-            codes += [text] if reason == "id-code" else []
+            codes += [c for t in text.split() if is_id_code(c := t.strip(".,;:()[]"))]
+            urls += [text] if reason == "url-line" else []
             out.append(Line(no=i, text=raw, kind="removed", reason=reason, rule=RULE))
             continue
         key = normalise(text)
@@ -227,4 +292,6 @@ def _build(
                 rule=RULE,
             )
         )
-    return LineDecision(tuple(out), title, author, tuple(stamps), tuple(codes))
+    return LineDecision(
+        tuple(out), title, author, tuple(stamps), tuple(codes), site_name, tuple(urls)
+    )

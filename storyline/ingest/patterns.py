@@ -37,7 +37,8 @@ FULL_VERSION = re.compile(
     r"vollständige (version|fassung)|weiterlesen|mehr lesen|version (complète|intégrale)|"
     r"lire la suite|lire (aussi|plus)|à lire aussi|versión completa|leer más|lea también|"
     r"versione completa|leggi (anche|tutto)|полная версия|читать (далее|полностью|также)|"
-    r"читайте также|повна версія|read also|see also|related:|lesen sie auch|mehr zum thema)\b",
+    r"читайте также|повна версія|read also|see also|related\s*:|lesen sie auch|"
+    r"mehr zum thema)(?!\w)",
     re.IGNORECASE,
 )
 PHOTO_CREDIT = re.compile(
@@ -60,13 +61,15 @@ LEGAL = re.compile(
     r"aviso legal|política de privacidad|tutti i diritti|все права защищены|"
     r"усі права захищені|unsubscribe|newsletter|sign up|subscribe|abonnieren|abonnez|"
     r"suscríbete|follow us|folgen sie uns|suivez-nous|síguenos|share (this|on)|teilen|partager|"
-    r"compartir)\b|©",
+    r"compartir|for information only|does not constitute|nur zu informationszwecken|"
+    r"à titre informatif|rechte vorbehalten)\b|©",
     re.IGNORECASE,
 )
 COMMENT_POLICY = re.compile(
     r"\b(comments?|kommentare?|commentaires?|comentarios?|commenti|комментари\w*|коментар\w*)\b"
     r".*\b(respect\w*|rude|offensive|abusive|polic\w*|guidelines?|moderat\w*|users?|nutzer\w*|"
-    r"utilisateurs?|usuarios?|respektvoll|beleidigend|injurieux|ofensiv\w*|правила)\b",
+    r"utilisateurs?|usuarios?|respektvoll|beleidigend|injurieux|ofensiv\w*|правила|closed|"
+    r"disabled|geschlossen|geprüft|prüf\w*|fermés?|vérifiés?|cerrad\w*|legal)\b",
     re.IGNORECASE,
 )
 # One-word site chrome in many languages; anything short at the top or bottom is checked by
@@ -81,6 +84,17 @@ CHROME_WORDS = _wordset(
     поиск главная новости поделиться печать войти
     facebook twitter x whatsapp telegram linkedin reddit"""
 )
+# Notes about the article rather than the story: credits, syndication, editing.
+CREDITS = re.compile(
+    r"^\(?(additional |further )?(reporting|writing|editing|compiled|translated|translation) by\b"
+    r"|\b(originally|first) (published|appeared)\b|\berschien zuerst\b|\bzuerst erschienen\b"
+    r"|\bpublié (initialement|d'abord)\b|\bpublicado originalmente\b"
+    r"|\bedited for (length|clarity)\b|\bgekürzt und redigiert\b|\bwurde gekürzt\b"
+    r"|\b(mitarbeit|übersetzung|traduction|traducción)\s*:",
+    re.IGNORECASE,
+)
+URL_LINE = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)+/\S*$")
+NAV_SEPARATORS = re.compile(r"\s{2,}|\s*[|•·›»>/]\s*")
 BULLET = re.compile(r"^\s*[•·▪◦●\-–—*|>»]+\s*")
 TERMINAL_PUNCT = ".!?…:;\"”»'’)"
 

@@ -18,9 +18,10 @@ from importlib import resources
 
 from storyline.ingest.dateparse import years_mentioned
 
-# A dated reference this far after a claimed date makes the claim implausible; shorter gaps can
-# be announcements of scheduled events ("the vote on 12 March"), which news text is full of.
+# A dated reference this far after a claimed date rules the claim out; a shorter gap (but more
+# than a month) only casts doubt, since news announces scheduled events ("the vote on 12 March").
 LATER_REFERENCE_DAYS = 365
+LATER_REFERENCE_DOUBT_DAYS = 31
 _NOT_CURRENT = re.compile(r"(former|ex-|then-|late|ehemalige\w*|ancien\w*|exs?)\s*$", re.I)
 
 
@@ -95,6 +96,14 @@ def latest_reference(text: str, now: date) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """A reason a date is not plausible; a hard one rules it out, a soft one casts doubt."""
+
+    text: str
+    hard: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """What a text says about when it was written, gathered once per article."""
 
@@ -102,19 +111,19 @@ class Evidence:
     latest_reference: date | None
     now: date
 
-    def problems(self, day: date) -> list[str]:
+    def problems(self, day: date) -> list[Problem]:
         """Why `day` is not a plausible publication date for this text (empty: plausible)."""
         out = []
         if day > self.now:
-            out.append(f"in the future of the reference date {self.now}")
+            out.append(Problem(f"in the future of the reference date {self.now}", hard=True))
         for office in self.offices:
             if not office.held_on(day):
-                out.append(
-                    f"'{office.evidence}' was not in that office then ({office.terms_text()})"
-                )
+                why = f"'{office.evidence}' was not in that office then ({office.terms_text()})"
+                out.append(Problem(why, hard=False))
         ref = self.latest_reference
-        if ref is not None and (ref - day).days > LATER_REFERENCE_DAYS:
-            out.append(f"the text mentions a later date ({ref})")
+        if ref is not None and (ref - day).days > LATER_REFERENCE_DOUBT_DAYS:
+            hard = (ref - day).days > LATER_REFERENCE_DAYS
+            out.append(Problem(f"the text mentions a later date ({ref})", hard=hard))
         return out
 
 

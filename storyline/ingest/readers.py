@@ -33,7 +33,26 @@ SUFFIXES = {
 IGNORED_NAMES = frozenset({"gold.json", "readme.md", "readme.txt", "license", "license.txt"})
 MAX_BYTES = 20_000_000  # one article (or one JSON record) larger than this is not news text
 BODY_FIELDS = ("text", "body", "content", "html")
-KNOWN_FIELDS = ("id", "title", "url", "outlet", "author", "published", "language", "lang")
+# Field names and the aliases feeds and scrapers commonly use for them.
+FIELD_ALIASES = {
+    "id": ("id", "guid", "uid"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "permalink"),
+    "outlet": ("outlet", "site", "site_name", "publisher", "source_name", "sitename"),
+    "author": ("author", "authors", "byline", "creator"),
+    "published": (
+        "published",
+        "published_at",
+        "publishedAt",
+        "pubDate",
+        "date_published",
+        "datePublished",
+        "date",
+        "pub_date",
+        "created_at",
+    ),
+    "language": ("language", "lang", "locale"),
+}
 
 Item = RawInput | InputError
 
@@ -204,9 +223,9 @@ def _record(name: str, obj: Any, raw: str, lineno: int | None, index: int | None
         return InputError(
             "record has no text: give one of " + ", ".join(BODY_FIELDS), path=name, line=where
         )
-    fields = tuple((k, str(obj[k])) for k in KNOWN_FIELDS if obj.get(k) not in (None, ""))
-    extra = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS and k != body_key}
-    ident = obj.get("id")
+    fields, used = _known_fields(obj)
+    extra = {k: v for k, v in obj.items() if k not in used and k != body_key}
+    ident = dict(fields).get("id")
     if ident not in (None, ""):
         source = f"{name}#{ident}"
     elif lineno is not None:
@@ -226,6 +245,26 @@ def _record(name: str, obj: Any, raw: str, lineno: int | None, index: int | None
         fields=fields,
         extra_json=json.dumps(extra, ensure_ascii=False, sort_keys=True),
     )
+
+
+def _known_fields(obj: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], set[str]]:
+    """The known fields of a record, under their canonical names, and the keys used."""
+    fields, used = [], set()
+    for name, aliases in FIELD_ALIASES.items():
+        key = next((a for a in aliases if _flat(obj.get(a))), None)
+        if key is not None:
+            fields.append((name, _flat(obj[key])))
+            used.add(key)
+    return tuple(fields), used
+
+
+def _flat(value: Any) -> str:
+    """A field value as text: names of author objects, lists joined, numbers as strings."""
+    if isinstance(value, dict):
+        return _flat(value.get("name") or value.get("title") or "")
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_flat(v) for v in value)))
+    return "" if value is None else str(value).strip()
 
 
 def content_id(raw: str) -> str:

@@ -25,9 +25,9 @@ from storyline.store.migrations import migrate
 
 DEFAULT_DB = "storyline.db"
 BUSY_TIMEOUT_MS = 5000
-# A short line seen in this many articles of one outlet is that outlet's boilerplate.
+# A line seen in this many articles of one outlet is that outlet's boilerplate (the classifier
+# applies it to short lines only).
 REPEATED_LINE_MIN_ARTICLES = 3
-REPEATED_LINE_MAX_WORDS = 15
 
 
 def default_path() -> str:
@@ -326,8 +326,7 @@ class Store:
         ).fetchall()
         out: dict[str, set[str]] = {}
         for row in rows:
-            if len(row["key"].split()) <= REPEATED_LINE_MAX_WORDS:
-                out.setdefault(row["outlet"], set()).add(row["key"])
+            out.setdefault(row["outlet"], set()).add(row["key"])
         return {k: frozenset(v) for k, v in out.items()}
 
     def failures(self) -> list[sqlite3.Row]:
