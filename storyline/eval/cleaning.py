@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.ingest.lines import normalise, repeated_prefix
+from storyline.ingest.lines import collapse_repeats, normalise
 from storyline.ingest.run import ingest
 from storyline.model import Article
 from storyline.store.db import open_store
@@ -78,7 +78,7 @@ def _story_lines(gold: dict[str, Any], article: Article) -> list[str]:
         for b in boiler:  # a line may be the title followed by a caption
             rest = rest.replace(normalise(b), " ").strip()
         if rest and rest != title and not any(_matches(b, line) for b in boiler):
-            story.append(repeated_prefix(line) or line)  # a passage printed twice counts once
+            story.append(collapse_repeats(line) or line)  # a passage printed twice counts once
     return story
 
 

@@ -14,10 +14,11 @@ from dataclasses import replace
 from datetime import date
 
 from storyline.ingest import dates, language
+from storyline.ingest.dates import copyright_years
 from storyline.ingest.html import RULE as HTML_RULE
 from storyline.ingest.html import Page, extract_page
-from storyline.ingest.lines import LineDecision, classify_lines, normalise
-from storyline.ingest.outlet import outlet_from_text, outlet_from_url
+from storyline.ingest.lines import LineDecision, classify_lines, is_id_code, normalise
+from storyline.ingest.outlet import outlet_from_head_title, outlet_from_text, outlet_from_url
 from storyline.ingest.plausibility import gather_evidence
 from storyline.ingest.readers import content_id
 from storyline.model import Article, Line, Provenance, RawInput
@@ -49,6 +50,11 @@ def clean_article(
         "outlet",
         (raw.field("outlet"), "json:outlet", ""),
         (page.sitename if page else None, "html:site-name", ""),
+        (
+            outlet_from_head_title(page.head_title, page.title) if page else None,
+            "outlet.head-title",
+            page.head_title or "" if page else "",
+        ),
         (decision.site_name, "outlet.site-name-line", ""),
         outlet_from_text(
             [ln.clean for ln in decision.lines if ln.clean],
@@ -85,8 +91,10 @@ def clean_article(
         dates.gather_claims(
             field_value=raw.field("published"),
             html_date=page.date if page else None,
+            copyright_years=copyright_years(raw.body) if page else frozenset(),
+            html_has_metadata=page.has_metadata if page else True,
             urls=urls,
-            id_codes=decision.id_codes,
+            id_codes=(*decision.id_codes, *_record_id(raw)),
             timestamp_lines=decision.timestamp_lines,
         ),
         gather_evidence(f"{title or ''}\n{text}", now),
@@ -133,6 +141,12 @@ def _first(prov: list[Provenance], name: str, *options: tuple[str | None, str, s
             prov.append(Provenance(field=name, rule=rule, evidence=evidence))
             return value
     return None
+
+
+def _record_id(raw: RawInput) -> tuple[str, ...]:
+    """A record's id when it looks like a wire id with a date in it ("VNW-20260326-0388")."""
+    ident = raw.field("id")
+    return (ident,) if ident and is_id_code(ident) else ()
 
 
 def _decide_lines(

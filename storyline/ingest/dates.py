@@ -11,6 +11,7 @@ the most recent one not in the future.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -25,11 +26,16 @@ from storyline.ingest.plausibility import Evidence, Problem
 from storyline.model import DateClaim
 
 RULE = "dates.publication.v1"
+_COPYRIGHT_YEAR = re.compile(
+    r"(?:©|&copy;|\(c\)|copyright)\s*(?:(?:19|20)\d\d\s*[-–]\s*)?((?:19|20)\d\d)", re.I
+)
 # How far a source is trusted on its own. Structured metadata is written by the publishing
 # system; a header line may be a site's "today" widget rather than the article's date.
 RELIABILITY = {
     "json:published": 0.9,
     "html:htmldate": 0.85,
+    "html:htmldate-text": 0.5,  # no metadata on the page: htmldate guessed from running text
+    "html:copyright-year": 0.2,  # htmldate's fallback to a footer's "© 2026" gives 2026-01-01
     "url": 0.85,
     "id-code": 0.8,
     "timestamp-line": 0.65,
@@ -53,6 +59,8 @@ def gather_claims(
     *,
     field_value: str | None = None,
     html_date: str | None = None,
+    copyright_years: frozenset[int] = frozenset(),
+    html_has_metadata: bool = True,
     urls: tuple[str, ...] = (),
     id_codes: tuple[str, ...] = (),
     timestamp_lines: tuple[str, ...] = (),
@@ -67,7 +75,9 @@ def gather_claims(
     if field_value:
         add(parse_date(field_value), "json:published", field_value)
     if html_date:
-        add(parse_date(html_date), "html:htmldate", html_date)
+        year_only = html_date.endswith("-01-01") and int(html_date[:4]) in copyright_years
+        source = "html:htmldate" if html_has_metadata else "html:htmldate-text"
+        add(parse_date(html_date), "html:copyright-year" if year_only else source, html_date)
     for url in dict.fromkeys(urls):
         add(date_in_url(url), "url", url)
     for code in id_codes:
@@ -99,6 +109,11 @@ def _complete_year(
         )
         return best, tuple(candidates)
     return candidates[-1], tuple(candidates)
+
+
+def copyright_years(text: str) -> frozenset[int]:
+    """Years named in copyright notices ("© 2026", "Copyright 2019-2026") of a page."""
+    return frozenset(int(y) for y in _COPYRIGHT_YEAR.findall(text))
 
 
 def _as_date(value: str) -> date:
@@ -135,7 +150,7 @@ def decide(
                 )
             )
     problems = [
-        _problems(evidence, raw[0], _as_date(c.value))
+        _problems(evidence, raw[0], _as_date(c.value), c.source)
         for c, raw in zip(claims, raw_claims, strict=True)
     ]
     clean_exists = any(not p for p in problems)
@@ -162,9 +177,12 @@ def decide(
     return Published(best.value, round(min(0.99, max(0.05, confidence)), 2), tuple(final))
 
 
-def _problems(evidence: Evidence, parsed: ParsedDate, day: date) -> list[Problem]:
-    """What the text says against `day`, and a named weekday that does not match it."""
+def _problems(evidence: Evidence, parsed: ParsedDate, day: date, source: str) -> list[Problem]:
+    """What the text says against `day`, a named weekday that does not match it, and a
+    page's copyright year standing in for a date."""
     found = evidence.problems(day)
+    if source == "html:copyright-year":
+        found.append(Problem("only the year of the page's copyright line", hard=True))
     if parsed.weekday is not None and parsed.day is not None and day.weekday() != parsed.weekday:
         found.append(Problem(f"{day} is not a {WEEKDAY_NAMES[parsed.weekday]}", hard=False))
     return found

@@ -65,6 +65,8 @@ class Page:
     sitename: str | None
     url: str | None
     date: str | None
+    head_title: str | None = None
+    has_metadata: bool = True  # a <meta> or <time> gave the date finder something to read
 
 
 def extract_page(markup: str, *, url: str | None = None) -> Page:
@@ -84,6 +86,8 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
         include_tables=True,
     )
     page_lines = _visible_lines(tree)
+    head_title = " ".join((tree.findtext(".//title") or "").split()) or None
+    has_metadata = bool(tree.xpath("//meta[@content] | //time"))
     if doc is None or isinstance(doc, dict):
         return Page((), page_lines, None, None, None, url, None)
     lines: list[tuple[str, bool]] = []
@@ -101,6 +105,8 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
         sitename=doc.sitename or None,
         url=doc.url or url,
         date=doc.date or None,
+        head_title=head_title,
+        has_metadata=has_metadata,
     )
 
 

@@ -36,6 +36,9 @@ PROSE_MIN_WORDS = 5  # a sentence this long above or below the story is kept, no
 SITE_NAME_MAX_WORDS = 5
 REPEATED_MAX_WORDS = 15  # only short lines can be boilerplate by repetition
 ID_CODE = re.compile(r"^[A-Za-z]{2,}[-_]?[A-Za-z0-9_-]*\d{6,}[A-Za-z0-9_-]*$")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»'’)]))\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])"
+)
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -100,7 +103,7 @@ def _pattern_reason(text: str) -> str | None:
         (n <= 8 and bool(P.AD_PLACEHOLDER.search(text)), "ad-placeholder"),
         (n <= 15 and bool(P.FULL_VERSION.search(text)), "full-version-link"),
         (n <= 30 and bool(P.PHOTO_CREDIT.search(text)), "photo-credit"),
-        (n <= 8 and bool(P.BYLINE.match(text)), "byline"),
+        (n <= 8 and bool(P.BYLINE.match(text) or P.BYLINE_ROLE.match(text)), "byline"),
         (is_timestamp(text), "timestamp"),
         (is_id_code(text), "id-code"),
         (bool(P.URL_LINE.match(text)), "url-line"),
@@ -143,6 +146,21 @@ def _is_heading(text: str) -> bool:
     )
 
 
+def collapse_repeats(text: str) -> str | None:
+    """The line with a passage printed twice in a row kept once, or None if nothing repeats:
+    the whole line doubled ("X X."), or one sentence straight after itself ("A. B. B.")."""
+    whole = repeated_prefix(text)
+    if whole is not None:
+        return whole
+    sentences = _SENTENCE_END.split(text.strip())
+    kept = [
+        s
+        for i, s in enumerate(sentences)
+        if i == 0 or len(words(s)) < 4 or normalise(s) != normalise(sentences[i - 1])
+    ]
+    return " ".join(kept) if len(kept) < len(sentences) else None
+
+
 def repeated_prefix(text: str) -> str | None:
     """If a line is one passage printed twice in a row ("X X." or "X. X."), the passage once."""
     probe = normalise(text)[:40]
@@ -159,24 +177,28 @@ def repeated_prefix(text: str) -> str | None:
 
 
 def _site_name(stripped: list[str], reasons: list[str | None], tail: set[int]) -> int | None:
-    """The index of a site-name line: the first line, short, named again in a footer line."""
+    """The index of a site-name line: the first line, short, and either named again in a footer
+    line or followed by the site's menu (navigation, language switcher, chrome)."""
     first = next((i for i, t in enumerate(stripped) if t), None)
-    if (
-        first is None
-        or reasons[first] is not None
-        or len(words(stripped[first])) > SITE_NAME_MAX_WORDS
-    ):
+    if first is None or reasons[first] is not None or _ends_sentence(stripped[first]):
         return None
-    if _ends_sentence(stripped[first]):
+    if len(words(stripped[first])) > SITE_NAME_MAX_WORDS:
         return None
-    name = normalise(stripped[first])
+    name = _without_article(stripped[first])
     for i, text in enumerate(stripped):
         footer = (
             i in tail or reasons[i] in ("legal", "comment-policy") or bool(P.LEGAL.search(text))
         )
         if i != first and footer and name in normalise(text):
             return first
+    following = [r for r in reasons[first + 1 : first + 4] if r != ""]
+    if any(r in ("navigation", "language-switcher", "site-chrome") for r in following):
+        return first
     return None
+
+
+def _without_article(text: str) -> str:
+    return re.sub(r"^(the|der|die|das|le|la|les|el|los|las|il|lo)\s+", "", normalise(text))
 
 
 def classify_lines(
@@ -265,8 +287,9 @@ def _build(
             out.append(Line(no=i, text=raw, kind="title", clean=text, rule=RULE))
             continue
         if reason is not None:
-            if reason == "byline" and author is None and (m := P.BYLINE.match(text)):
-                author = m.group("name")
+            if reason == "byline" and author is None:
+                m = P.BYLINE.match(text) or P.BYLINE_ROLE.match(text)
+                author = m.group("name") if m else None
             stamps += [text] if reason == "timestamp" else []
             codes += [c for t in text.split() if is_id_code(c := t.strip(".,;:()[]"))]
             urls += [text] if reason == "url-line" else []
@@ -277,7 +300,7 @@ def _build(
             out.append(Line(no=i, text=raw, kind="removed", reason="duplicate-line", rule=RULE))
             continue
         seen.add(key)
-        once = repeated_prefix(text)
+        once = collapse_repeats(text)
         nxt = next((j for j in kept_idx if j > i), None)
         heading = (
             _is_heading(text) and nxt is not None and _is_body(stripped[nxt]) and not _is_body(text)

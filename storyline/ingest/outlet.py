@@ -19,6 +19,7 @@ _COPYRIGHT = re.compile(
 _WIRE_TAG = re.compile(
     r"^(?:[A-ZÀ-Þ][\w .'-]{0,30}\s)?\((?P<name>[A-Z][A-Za-z0-9&.-]{1,20})\)\s*[-–—]?\s"
 )
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:·-]\s+|\s*::\s*")
 _NOT_NAMES = frozenset({"all", "rights", "reserved", "the", "photo", "foto"})
 
 
@@ -41,6 +42,21 @@ def outlet_from_text(
         if prefix and re.search(rf"(?<!\w){re.escape(prefix.group(0))}(?!\w)", text):
             return prefix.group(0), "outlet.id-code-prefix", code
     return None, "", ""
+
+
+def outlet_from_head_title(head_title: str | None, title: str | None) -> str | None:
+    """The site name in a page's <title> ("Headline | Site" or "Site - Headline")."""
+    if not head_title or not title:
+        return None
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(head_title) if p.strip()]
+    if len(parts) < 2:
+        return None
+    key = title.casefold().strip()
+    if parts[0].casefold() == key or key.startswith(parts[0].casefold()):
+        return parts[-1]
+    if parts[-1].casefold() == key:
+        return parts[0]
+    return None
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -50,9 +50,16 @@ PHOTO_CREDIT = re.compile(
 )
 BYLINE = re.compile(
     r"^\W*(?i:by|author|authors|written by|reporting by|von|autor|autorin|par|por|di|da|автор|"
-    r"авторка|текст)\s*[:\-–]?\s*"
+    r"авторка|текст)(?:\s*[:\-–]\s*|\s+)"
     r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯІЇЄ][\w'’.\-]+(\s+(and|und|et|y|e|и)?\s*"
     r"[A-ZÀ-ÖØ-ÞА-ЯІЇЄ][\w'’.\-]+){0,4})\s*(,.*)?$"
+)
+# "Jane Roe, Industry Correspondent": a name followed by a newsroom role.
+BYLINE_ROLE = re.compile(
+    r"^(?P<name>[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}),\s+[\w\s-]{0,30}\b(?i:"
+    r"correspondent|editor|reporter|writer|journalist|columnist|analyst|staff|"
+    r"korrespondent\w*|redakteur\w*|reporter\w*|journaliste|rédact\w+|envoyée? spéciale?|"
+    r"corresponsal|redactor\w*|periodista)$"
 )
 LEGAL = re.compile(
     r"\b(disclaimer|without warranty|liabilit|all rights reserved|copyright|terms of (use|service)|"

@@ -22,6 +22,8 @@ from storyline.ingest.dateparse import years_mentioned
 # than a month) only casts doubt, since news announces scheduled events ("the vote on 12 March").
 LATER_REFERENCE_DAYS = 365
 LATER_REFERENCE_DOUBT_DAYS = 31
+BARE_YEAR_GAP = 2  # a past year mentioned this many years after a claimed date casts doubt
+_BARE_YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d\d)(?![\d.,/%-]\d|\d)")
 _NOT_CURRENT = re.compile(r"(former|ex-|then-|late|ehemalige\w*|ancien\w*|exs?)\s*$", re.I)
 
 
@@ -83,6 +85,12 @@ def office_mentions(text: str) -> tuple[OfficeMention, ...]:
     return tuple(found.values())
 
 
+def latest_year(text: str, now: date) -> int | None:
+    """The latest bare year ("the 2023 election") mentioned that is not in the future."""
+    years = [int(y) for y in _BARE_YEAR.findall(text) if int(y) <= now.year]
+    return max(years) if years else None
+
+
 def latest_reference(text: str, now: date) -> date | None:
     """The latest fully stated past date (year given) in the text, if any."""
     latest: date | None = None
@@ -110,6 +118,7 @@ class Evidence:
     offices: tuple[OfficeMention, ...]
     latest_reference: date | None
     now: date
+    latest_year: int | None = None
 
     def problems(self, day: date) -> list[Problem]:
         """Why `day` is not a plausible publication date for this text (empty: plausible)."""
@@ -124,9 +133,12 @@ class Evidence:
         if ref is not None and (ref - day).days > LATER_REFERENCE_DOUBT_DAYS:
             hard = (ref - day).days > LATER_REFERENCE_DAYS
             out.append(Problem(f"the text mentions a later date ({ref})", hard=hard))
+        elif self.latest_year is not None and self.latest_year - day.year >= BARE_YEAR_GAP:
+            # a bare year can be a plan or an anniversary: it casts doubt, never rules out
+            out.append(Problem(f"the text mentions the year {self.latest_year}", hard=False))
         return out
 
 
 def gather_evidence(text: str, now: date) -> Evidence:
     """Collect the dating evidence in an article's clean text."""
-    return Evidence(office_mentions(text), latest_reference(text, now), now)
+    return Evidence(office_mentions(text), latest_reference(text, now), now, latest_year(text, now))
