@@ -18,6 +18,7 @@ demo: $(VENV)/.ok
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(VENV)/bin/storyline --db $(DB) ingest examples/
 	$(VENV)/bin/storyline --db $(DB) list
+	$(VENV)/bin/storyline --db $(DB) show examples/dumps/0002.txt
 	$(VENV)/bin/storyline --db $(DB) export --format jsonl -o out/articles.jsonl
 	$(VENV)/bin/storyline eval cleaning examples/gold.json
 	@echo "demo store: $(DB); export: out/articles.jsonl"

@@ -8,6 +8,7 @@ messages go to stderr.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,8 +24,10 @@ from storyline.errors import StorylineError
 from storyline.store.db import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
-err_console = Console(stderr=True)
-out_console = Console(soft_wrap=True)
+# Tables need room: use the terminal's width, or 160 columns when output is piped or logged.
+_WIDTH = shutil.get_terminal_size((160, 40)).columns
+err_console = Console(stderr=True, width=_WIDTH)
+out_console = Console(width=_WIDTH)
 PROGRESS_MIN_FILES = 5  # below this many inputs a bar is noise
 
 
@@ -127,23 +131,22 @@ def list_(obj: Ctx, as_json: bool) -> None:
         _json_out(rows)
         return
     table = Table(title=f"{len(rows)} articles", show_lines=False)
-    for col in ("id", "published", "conf", "outlet", "lang", "removed", "flags", "title"):
-        table.add_column(
-            col,
-            overflow="fold" if col == "title" else "ellipsis",
-            max_width=None if col == "title" else 22,
-        )
+    for col in ("id", "published", "conf", "lang", "removed"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("outlet", max_width=24)
+    table.add_column("flags", max_width=12)
+    table.add_column("title", ratio=1, min_width=30)
     for r in rows:
-        flags = "implausible-date" if r["implausible"] else ""
+        flags = "date-flagged" if r["implausible"] else ""
         table.add_row(
             r["id"][:8],
             r["published"] or "—",
             f"{r['published_confidence']:.2f}",
-            r["outlet"] or "—",
             r["language"] or "—",
             str(r["removed"]),
+            r["outlet"] or "—",
             flags,
-            r["title"] or "(no title)",
+            escape(r["title"] or "(no title)"),
         )
     out_console.print(table)
 
@@ -184,7 +187,7 @@ def search(obj: Ctx, query: str, as_json: bool, limit: int) -> None:
     for r in rows:
         out_console.print(
             f"[bold]{r['id'][:8]}[/bold] {r['published'] or '—'} {r['outlet'] or '—'}"
-            f" — {r['title']}\n    {r['snippet']}",
+            f" — {escape(r['title'] or '')}\n    {escape(r['snippet'])}",
             highlight=False,
         )
 

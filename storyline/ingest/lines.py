@@ -36,9 +36,7 @@ PROSE_MIN_WORDS = 5  # a sentence this long above or below the story is kept, no
 SITE_NAME_MAX_WORDS = 5
 REPEATED_MAX_WORDS = 15  # only short lines can be boilerplate by repetition
 ID_CODE = re.compile(r"^[A-Za-z]{2,}[-_]?[A-Za-z0-9_-]*\d{6,}[A-Za-z0-9_-]*$")
-_SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»'’)]))\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])"
-)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»'’)]))\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -245,7 +243,20 @@ def classify_lines(
         elif (i < first_body or i > last_body) and (legal[i] or not _is_prose(text)):
             reasons[i] = "legal" if legal[i] else "site-chrome"
 
-    return _build(lines, stripped, reasons, title, stripped[site] if site is not None else None)
+    site_name = _name_as_written(stripped[site], stripped) if site is not None else None
+    return _build(lines, stripped, reasons, title, site_name)
+
+
+def _name_as_written(name: str, stripped: list[str]) -> str:
+    """An all-capitals site name in the spelling the text uses elsewhere ("Daily Meridian")."""
+    if not name.isupper():
+        return name
+    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    for text in stripped:
+        m = pattern.search(text)
+        if m and not m.group(0).isupper():
+            return m.group(0)
+    return name.title()
 
 
 def _pick_title(stripped: list[str], reasons: list[str | None], first_body: int) -> int | None:
