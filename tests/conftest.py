@@ -18,6 +18,17 @@ SEEDS = SHARED / "seeds"
 TODAY = date(2026, 11, 23)  # fixed reference date: tests must not depend on the calendar
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden` rewrites tests/golden/ from the current output (review the diff)."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether to rewrite golden files instead of comparing with them."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 def need_shared(path: Path) -> None:
     """Skip with a clear message when ../shared (seeds, evaluation sets) is not beside the repo."""
     if not path.exists():
