@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Format = Literal["txt", "html"]
+QuoteKind = Literal["direct", "partial", "indirect"]
+MentionKind = Literal["name", "surname", "title", "description", "pronoun"]
 Granularity = Literal["day", "month", "year"]
 Verdict = Literal["chosen", "ok", "implausible", "conflicting"]
 
@@ -88,6 +90,71 @@ class Provenance:
     field: str
     rule: str
     evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """A mention of an entity in an article's clean text: `text == article.text[start:end]`.
+
+    `entity` is the index of the in-article entity (after coreference) it refers to; `kind` says
+    how it refers: a full name, a surname alone, a title ("the minister"), a description
+    ("Russia's top diplomat") or a pronoun.
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, ... (spaCy's labels)
+    entity: int
+    kind: MentionKind = "name"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """One person, organisation or place as an article refers to it (a coreference chain).
+
+    `name` is the fullest name the article gives; `canonical` is filled by cross-article
+    resolution (the store's canonical entity name), None until then.
+    """
+
+    id: int
+    label: str
+    name: str
+    canonical: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """Something someone said, as the article reports it.
+
+    `start`/`end` span the quoted or reported words in the clean text (without the quote marks);
+    the speaker fields point to the mention that says it (None when the text names nobody);
+    `speaker` is the fullest in-article name of that speaker (or an outlet, "Reuters");
+    `medium` is where it was said or to whom ("Corriere della Sera", "reporters") when given.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    speaker: str | None = None
+    speaker_mention: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_entity: int | None = None
+    cue: str | None = None
+    medium: str | None = None
+    via: str | None = None  # an outlet that reports someone else's words ("Reuters reports")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Analysis:
+    """The NLP stage's result for one article (`processor` names the model or "fallback")."""
+
+    processor: str
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -112,8 +112,87 @@ CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
 END;
 """
 
+V2_WHO_SAID_WHAT = """
+CREATE TABLE analyses (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    processor  TEXT NOT NULL,              -- spaCy model and version, or "fallback"
+    stage      TEXT NOT NULL,              -- versioned stage name; a new version re-runs
+    text_sha   TEXT NOT NULL,              -- hash of the clean text analysed
+    created_at TEXT NOT NULL
+);
+CREATE TABLE entities (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    id         INTEGER NOT NULL,           -- in-article entity (coreference chain)
+    label      TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    PRIMARY KEY (article_id, id)
+);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity     INTEGER NOT NULL,
+    start      INTEGER NOT NULL,           -- offsets into articles.text
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    kind       TEXT NOT NULL
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE TABLE quotes (
+    article_id      TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    kind            TEXT NOT NULL,         -- direct | partial | indirect
+    speaker         TEXT,
+    speaker_mention TEXT,
+    speaker_start   INTEGER,
+    speaker_end     INTEGER,
+    speaker_entity  INTEGER,
+    cue             TEXT,
+    medium          TEXT,
+    via             TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE canonical_entities (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL,
+    label TEXT NOT NULL
+);
+CREATE TABLE entity_links (
+    article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity       INTEGER NOT NULL,
+    canonical_id INTEGER NOT NULL REFERENCES canonical_entities(id),
+    PRIMARY KEY (article_id, entity)
+);
+CREATE INDEX entity_links_canonical ON entity_links(canonical_id);
+CREATE TABLE alias_edits (                 -- user edits, replayed after every re-resolution
+    id         INTEGER PRIMARY KEY,
+    action     TEXT NOT NULL,              -- merge | split
+    a          TEXT NOT NULL,
+    b          TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE quote_clusters (
+    id            INTEGER PRIMARY KEY,
+    first_article TEXT NOT NULL,
+    first_idx     INTEGER NOT NULL
+);
+CREATE TABLE quote_cluster_members (
+    cluster_id INTEGER NOT NULL REFERENCES quote_clusters(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
+    (
+        "who said what: analyses, entities, mentions, quotes, canonical entities, quote clusters",
+        V2_WHO_SAID_WHAT,
+    ),
 )
 
 
