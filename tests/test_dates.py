@@ -42,8 +42,17 @@ def test_future_date_is_implausible_and_no_claim_left_means_none() -> None:
 
 def test_later_dated_reference_in_text() -> None:
     evidence = gather_evidence("The agreement signed on 12 March 2026 was ratified.", TODAY)
+    both = dates.gather_claims(timestamp_lines=("3 February 2024",), id_codes=("NW-20260314-7",))
+    result = dates.decide(both, evidence)
+    assert result.value == "2026-03-14"
+    assert [c.verdict for c in result.claims] == ["chosen", "implausible"]
+
+
+def test_a_lone_doubtful_claim_is_kept_with_its_doubt() -> None:
+    evidence = gather_evidence("The agreement signed on 12 March 2026 was ratified.", TODAY)
     result = dates.decide(dates.gather_claims(timestamp_lines=("3 February 2024",)), evidence)
-    assert result.claims[0].verdict == "implausible"
+    assert result.value == "2024-02-03"
+    assert result.claims[0].reason.startswith("doubtful")
 
 
 def test_agreeing_claims_raise_confidence_and_conflicts_are_flagged() -> None:

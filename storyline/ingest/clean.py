@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date
 
@@ -24,13 +25,26 @@ from storyline.ingest.readers import content_id
 from storyline.model import Article, Line, Provenance, RawInput
 
 STAGE = "ingest.clean.v1"
+# Removed lines whose language says nothing (names, dates, codes, menus) are not language-checked.
+LANGUAGE_NEUTRAL = frozenset(
+    {
+        "timestamp",
+        "id-code",
+        "url-line",
+        "navigation",
+        "byline",
+        "site-name",
+        "language-switcher",
+        "outside-main-text",
+    }
+)
 
 
 def clean_article(
     raw: RawInput,
     *,
     now: date,
-    outlet_lines: Mapping[str, frozenset[str]] | None = None,
+    outlet_lines: Mapping[str, AbstractSet[str]] | None = None,
     date_context: date | None = None,
 ) -> Article:
     """Clean and date one article.
@@ -124,7 +138,13 @@ def clean_article(
         headings=tuple(ln.clean for ln in kept if ln.kind == "heading"),
         lines=decision.lines,
         foreign_lines=language.foreign_lines(
-            [ln.text for ln in decision.lines if ln.kind != "blank"], lang
+            [ln.text for ln in decision.lines if ln.kind != "blank"],
+            lang,
+            removed=[
+                ln.text
+                for ln in decision.lines
+                if ln.kind == "removed" and ln.reason not in LANGUAGE_NEUTRAL
+            ],
         ),
         date_claims=published.claims,
         published=published.value,
@@ -150,7 +170,7 @@ def _record_id(raw: RawInput) -> tuple[str, ...]:
 
 
 def _decide_lines(
-    lines: list[str], title_hint: str | None, page: Page | None, repeated: frozenset[str]
+    lines: list[str], title_hint: str | None, page: Page | None, repeated: AbstractSet[str]
 ) -> LineDecision:
     """Classify the lines; for a page, add its visible lines outside the main text."""
     decision = classify_lines(lines, title_hint=title_hint, outlet_lines=repeated)

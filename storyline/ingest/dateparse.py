@@ -33,6 +33,8 @@ _MONTH_KEYS = [
     "december",
 ]
 _DAY_KEYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+YEAR_WINDOW = 40  # characters before a year that can hold its day and month ("Thursday 26 March")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 EARLIEST_YEAR = 1990  # news archives older than this are out of scope; guards against id noise
 
 
@@ -176,13 +178,30 @@ def date_in_url(url: str) -> ParsedDate | None:
 
 
 def years_mentioned(text: str) -> list[ParsedDate]:
-    """Dates with a stated year in running text ("in June 2024", "on 12 March 2026")."""
+    """Dates with a stated year in running text ("in June 2024", "on 12 March 2026").
+
+    Only the text around each four-digit year is searched: the month-name patterns are long
+    alternations, and most of an article has no year in it.
+    """
     found: list[ParsedDate] = []
-    for pattern, numeric in ((_ISO, True), (_DAY_MONTH, False), (_MONTH_DAY, False)):
-        for m in pattern.finditer(text):
-            if m["y"] and (parsed := _from_match(m, numeric)):
+    for window in _year_windows(text):
+        for pattern, numeric in ((_ISO, True), (_DAY_MONTH, False), (_MONTH_DAY, False)):
+            for m in pattern.finditer(window):
+                if m["y"] and (parsed := _from_match(m, numeric)):
+                    found.append(parsed)
+        for m in _MONTH_YEAR.finditer(window):
+            if parsed := _from_match(m, False):
                 found.append(parsed)
-    for m in _MONTH_YEAR.finditer(text):
-        if parsed := _from_match(m, False):
-            found.append(parsed)
     return found
+
+
+def _year_windows(text: str) -> list[str]:
+    """Stretches of `text` around each year, merged where they overlap."""
+    spans: list[list[int]] = []
+    for m in _YEAR.finditer(text):
+        start, end = max(0, m.start() - YEAR_WINDOW), m.end()
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [text[s:e] for s, e in spans]

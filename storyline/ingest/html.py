@@ -7,7 +7,6 @@ are returned too, so the lines trafilatura left out can be shown with their reas
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -50,7 +49,15 @@ _BLOCKS = (
     "main",
     "a",
 )
-_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+# As trafilatura's own loader: comments and processing instructions out (a comment inside a
+# paragraph would otherwise cut it short).
+_PARSER = lxml_html.HTMLParser(
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 
 
@@ -79,7 +86,7 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
     except (ValueError, lxml_html.etree.ParserError):
         return Page((), (), None, None, None, url, None)
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree),
+        tree,  # trafilatura copies a tree it is given
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -111,7 +118,8 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
 
 
 def _text(el: object) -> str:
-    return " ".join("".join(el.itertext()).split())  # type: ignore[attr-defined]
+    # Pieces joined with a space: line breaks and table cells must not glue words together.
+    return " ".join(" ".join(el.itertext()).split())  # type: ignore[attr-defined]
 
 
 def _visible_lines(tree: object) -> tuple[str, ...]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from storyline.ingest import patterns as P
@@ -34,9 +35,14 @@ HEADLINE_MAX_WORDS = 30
 HEADLINE_MIN_WORDS = 4  # a headline says something; site names and section labels are shorter
 PROSE_MIN_WORDS = 5  # a sentence this long above or below the story is kept, not chrome
 SITE_NAME_MAX_WORDS = 5
-REPEATED_MAX_WORDS = 15  # only short lines can be boilerplate by repetition
+# A short line may legitimately recur (list items, "Eat every 2-3 hours"); only a sentence-sized
+# repeat, or a line straight after itself, is a duplicate.
+DUPLICATE_MIN_WORDS = 6
+LEGAL_MAX_WORDS = 80  # a longer line that mentions cookies or copyright is a story paragraph
+MENU_SITE_NAME_MAX_WORDS = 3  # headlines are longer; site names are one to three words
 ID_CODE = re.compile(r"^[A-Za-z]{2,}[-_]?[A-Za-z0-9_-]*\d{6,}[A-Za-z0-9_-]*$")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»'’)]))\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -62,8 +68,13 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a line (letters or digits, with inner apostrophes and hyphens)."""
-    return _WORD.findall(text)
+    """The words of a line (letters or digits, with inner apostrophes and hyphens). Scripts
+    written without spaces (Chinese, Japanese) count one word per two characters."""
+    found = _WORD.findall(text)
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        found = [w for w in found if not _CJK.search(w)] + ["字"] * (cjk // 2 or 1)
+    return found
 
 
 def is_timestamp(text: str) -> bool:
@@ -94,23 +105,23 @@ def _is_navigation(text: str) -> bool:
 
 
 def _pattern_reason(text: str) -> str | None:
-    """The boilerplate kind a line matches wherever it stands, or None."""
+    """The boilerplate kind a line matches wherever it stands, or None (cheapest tests first)."""
     n = len(words(text))
-    checks: tuple[tuple[bool, str], ...] = (
-        (_is_language_switcher(text), "language-switcher"),
-        (n <= 8 and bool(P.AD_PLACEHOLDER.search(text)), "ad-placeholder"),
-        (n <= 15 and bool(P.FULL_VERSION.search(text)), "full-version-link"),
-        (n <= 30 and bool(P.PHOTO_CREDIT.search(text)), "photo-credit"),
-        (n <= 8 and bool(P.BYLINE.match(text) or P.BYLINE_ROLE.match(text)), "byline"),
-        (is_timestamp(text), "timestamp"),
-        (is_id_code(text), "id-code"),
-        (bool(P.URL_LINE.match(text)), "url-line"),
-        (n <= 40 and bool(P.CREDITS.search(text)), "credits-note"),
-        (bool(P.COMMENT_POLICY.search(text)) and n <= 80, "comment-policy"),
-        (n <= 2 and text.casefold().strip(" .:") in P.CHROME_WORDS, "site-chrome"),
-        (n <= 12 and _is_navigation(text), "navigation"),
+    checks: tuple[tuple[int, Callable[[str], bool], str], ...] = (
+        (12, _is_language_switcher, "language-switcher"),
+        (8, lambda t: bool(P.AD_PLACEHOLDER.search(t)), "ad-placeholder"),
+        (15, lambda t: bool(P.FULL_VERSION.search(t)), "full-version-link"),
+        (30, lambda t: bool(P.PHOTO_CREDIT.search(t)), "photo-credit"),
+        (8, lambda t: bool(P.BYLINE.match(t) or P.BYLINE_ROLE.match(t)), "byline"),
+        (16, is_timestamp, "timestamp"),
+        (100, is_id_code, "id-code"),  # one token; words() splits it at dashes
+        (100, lambda t: bool(P.URL_LINE.match(t)), "url-line"),
+        (40, lambda t: bool(P.CREDITS.search(t)), "credits-note"),
+        (80, lambda t: bool(P.COMMENT_POLICY.search(t)), "comment-policy"),
+        (2, lambda t: t.casefold().strip(" .:") in P.CHROME_WORDS, "site-chrome"),
+        (12, _is_navigation, "navigation"),
     )
-    return next((reason for hit, reason in checks if hit), None)
+    return next((reason for limit, test, reason in checks if n <= limit and test(text)), None)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -189,6 +200,11 @@ def _site_name(stripped: list[str], reasons: list[str | None], tail: set[int]) -
         )
         if i != first and footer and name in normalise(text):
             return first
+    # Without a footer to confirm it, only a name too short to be a headline, printed once.
+    if len(words(stripped[first])) > MENU_SITE_NAME_MAX_WORDS:
+        return None
+    if sum(normalise(t) == normalise(stripped[first]) for t in stripped) > 1:
+        return None
     following = [r for r in reasons[first + 1 : first + 4] if r != ""]
     if any(r in ("navigation", "language-switcher", "site-chrome") for r in following):
         return first
@@ -203,7 +219,7 @@ def classify_lines(
     lines: Sequence[str],
     *,
     title_hint: str | None = None,
-    outlet_lines: frozenset[str] = frozenset(),
+    outlet_lines: AbstractSet[str] = frozenset(),
 ) -> LineDecision:
     """Decide for every line whether it is title, heading, story text or boilerplate (and why)."""
     stripped = [P.BULLET.sub("", line).strip() if line.strip() else "" for line in lines]
@@ -211,12 +227,14 @@ def classify_lines(
     for text in stripped:
         if not text:
             reasons.append("")
-        elif normalise(text) in outlet_lines and len(words(text)) <= REPEATED_MAX_WORDS:
+        elif outlet_lines and normalise(text) in outlet_lines:
             reasons.append("repeated-in-outlet")
         else:
             reasons.append(_pattern_reason(text))
 
-    legal = [bool(t) and bool(P.LEGAL.search(t)) for t in stripped]
+    legal = [
+        bool(t) and len(words(t)) <= LEGAL_MAX_WORDS and bool(P.LEGAL.search(t)) for t in stripped
+    ]
     body_idx = [
         i for i, t in enumerate(stripped) if reasons[i] is None and not legal[i] and _is_body(t)
     ]
@@ -289,6 +307,7 @@ def _build(
     codes: list[str] = []
     urls: list[str] = []
     kept_idx = [i for i, r in enumerate(reasons) if r is None]
+    previous = ""
     for i, raw in enumerate(lines):
         text, reason = stripped[i], reasons[i]
         if reason == "":
@@ -307,10 +326,11 @@ def _build(
             out.append(Line(no=i, text=raw, kind="removed", reason=reason, rule=RULE))
             continue
         key = normalise(text)
-        if key in seen:
+        if key in seen and (len(words(text)) >= DUPLICATE_MIN_WORDS or key == previous):
             out.append(Line(no=i, text=raw, kind="removed", reason="duplicate-line", rule=RULE))
             continue
         seen.add(key)
+        previous = key
         once = collapse_repeats(text)
         nxt = next((j for j in kept_idx if j > i), None)
         heading = (

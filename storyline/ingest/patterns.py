@@ -103,7 +103,7 @@ CREDITS = re.compile(
 URL_LINE = re.compile(r"^(https?://|www\.)\S+$|^[\w-]+(\.[\w-]+)+/\S*$")
 NAV_SEPARATORS = re.compile(r"\s{2,}|\s*[|•·›»>/]\s*")
 BULLET = re.compile(r"^\s*[•·▪◦●\-–—*|>»]+\s*")
-TERMINAL_PUNCT = ".!?…:;\"”»'’)"
+TERMINAL_PUNCT = ".!?…:;\"”»'’)。！？"
 
 # Date and time vocabulary: a line made only of these and digits is a timestamp line.
 DATE_WORDS = _wordset(

@@ -18,10 +18,9 @@ from importlib import resources
 
 from storyline.ingest.dateparse import years_mentioned
 
-# A dated reference this far after a claimed date rules the claim out; a shorter gap (but more
-# than a month) only casts doubt, since news announces scheduled events ("the vote on 12 March").
-LATER_REFERENCE_DAYS = 365
-LATER_REFERENCE_DOUBT_DAYS = 31
+# A dated reference more than a month after a claimed date casts doubt on it (never rules it out:
+# news announces scheduled events, "the vote on 12 March", as often as it reports past ones).
+LATER_REFERENCE_DAYS = 31
 BARE_YEAR_GAP = 2  # a past year mentioned this many years after a claimed date casts doubt
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d\d)(?![\d.,/%-]\d|\d)")
 _NOT_CURRENT = re.compile(r"(former|ex-|then-|late|ehemalige\w*|ancien\w*|exs?)\s*$", re.I)
@@ -50,6 +49,7 @@ class _Officeholder:
     name: str
     pattern: re.Pattern[str]
     terms: tuple[tuple[date, date | None], ...]
+    surnames: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,14 +68,24 @@ def _officeholders() -> tuple[_Officeholder, ...]:
         terms = tuple(
             (date.fromisoformat(s), date.fromisoformat(e) if e else None) for s, e in row["terms"]
         )
-        out.append(_Officeholder(row["name"], pattern, terms))
+        out.append(_Officeholder(row["name"], pattern, terms, frozenset(row["surnames"])))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _surnames() -> re.Pattern[str]:
+    """One pattern for every officeholder's surname: a cheap first pass over the text."""
+    names = sorted({s for h in _officeholders() for s in h.surnames}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
 
 
 def office_mentions(text: str) -> tuple[OfficeMention, ...]:
     """Officeholders named with their current title in `text`, one per person."""
     found: dict[str, OfficeMention] = {}
+    present = {m.group(0) for m in _surnames().finditer(text)}
     for holder in _officeholders():
+        if not present & holder.surnames:
+            continue
         for m in holder.pattern.finditer(text):
             if _NOT_CURRENT.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
@@ -130,9 +140,9 @@ class Evidence:
                 why = f"'{office.evidence}' was not in that office then ({office.terms_text()})"
                 out.append(Problem(why, hard=False))
         ref = self.latest_reference
-        if ref is not None and (ref - day).days > LATER_REFERENCE_DOUBT_DAYS:
-            hard = (ref - day).days > LATER_REFERENCE_DAYS
-            out.append(Problem(f"the text mentions a later date ({ref})", hard=hard))
+        if ref is not None and (ref - day).days > LATER_REFERENCE_DAYS:
+            # doubt only: news mentions scheduled and announced events as often as past ones
+            out.append(Problem(f"the text mentions a later date ({ref})", hard=False))
         elif self.latest_year is not None and self.latest_year - day.year >= BARE_YEAR_GAP:
             # a bare year can be a plan or an anniversary: it casts doubt, never rules out
             out.append(Problem(f"the text mentions the year {self.latest_year}", hard=False))

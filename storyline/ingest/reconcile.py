@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from storyline.ingest.clean import clean_article
+from storyline.ingest.repeats import OutletLines
 from storyline.store.db import Store
 
 CONFIDENT = 0.6  # dates at least this confident (and not year-completed) form the context
@@ -42,12 +43,13 @@ def corpus_context(store: Store, ids: Sequence[str]) -> date | None:
 
 def reconcile_dates(store: Store, ids: Sequence[str], now: date) -> int:
     """Recompute articles among `ids` whose date needed a year; returns how many changed."""
+    wanted = set(ids)
     pending = [
         r[0]
         for r in store.conn.execute(
             "SELECT DISTINCT article_id FROM date_claims WHERE year_completed = 1"
         )
-        if r[0] in set(ids)
+        if r[0] in wanted
     ]
     if not pending:
         return 0
@@ -55,7 +57,7 @@ def reconcile_dates(store: Store, ids: Sequence[str], now: date) -> int:
     if context is None:
         return 0
     changed = 0
-    outlet_lines = store.outlet_lines()
+    outlet_lines = OutletLines(store.outlet_line_counts())
     for article_id in pending:
         raw, old = store.raw_input(article_id), store.get(article_id)
         if raw is None or old is None:

@@ -16,12 +16,12 @@ from storyline.errors import InputError
 from storyline.ingest.clean import clean_article
 from storyline.ingest.readers import content_id, read_inputs
 from storyline.ingest.reconcile import reconcile_dates
+from storyline.ingest.repeats import OutletLines
 from storyline.model import Article, RawInput
 from storyline.store.db import Store
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
-OUTLET_LINES_REFRESH = 500  # re-read each outlet's repeated lines this often (articles)
 
 
 @dataclass
@@ -53,7 +53,7 @@ def ingest(
     moment = now or datetime.now(UTC)
     report = IngestReport()
     run_id = store.start_run()
-    outlet_lines = store.outlet_lines()
+    outlet_lines = OutletLines(store.outlet_line_counts())
     batch: list[tuple[RawInput, Article]] = []
     seen: set[str] = set()
 
@@ -84,11 +84,10 @@ def ingest(
                 None,
             )
             continue
+        outlet_lines.add(article)
         batch.append((item, article))
         if len(batch) >= BATCH_SIZE:
             _flush(store, batch, report)
-            if report.ingested % OUTLET_LINES_REFRESH < BATCH_SIZE:
-                outlet_lines = store.outlet_lines()
     _flush(store, batch, report)
     report.redated = reconcile_dates(store, report.new_ids, moment.date())
     store.finish_run(run_id, report.ingested, report.already, report.failed)

@@ -12,14 +12,33 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.model import Article
+from storyline.model import Analysis, Article
+from storyline.store.analyses import load_analysis
 from storyline.store.db import Store
 
 LATER_STAGE_FIELDS = ("story_id", "event_id", "dup_group", "entities", "quotes", "timexes")
+QUOTE_EXPORT = (
+    "text",
+    "kind",
+    "speaker",
+    "speaker_mention",
+    "cue",
+    "medium",
+    "via",
+    "start",
+    "end",
+)
 
 
-def record(article: Article, *, version: int = 1, with_raw: bool = False) -> dict[str, Any]:
-    """The export record of one article."""
+def record(
+    article: Article,
+    *,
+    version: int = 1,
+    with_raw: bool = False,
+    analysis: Analysis | None = None,
+    clusters: dict[int, int] | None = None,
+) -> dict[str, Any]:
+    """The export record of one article (with its analysis and quote clusters when given)."""
     rec: dict[str, Any] = {
         "id": article.id,
         "source": article.source,
@@ -64,17 +83,66 @@ def record(article: Article, *, version: int = 1, with_raw: bool = False) -> dic
             {"field": p.field, "rule": p.rule, "evidence": p.evidence} for p in article.provenance
         ],
         "metadata": json.loads(article.extra_json),
+        "nlp_processor": None,
     }
     rec.update(dict.fromkeys(LATER_STAGE_FIELDS))
+    if analysis is not None:
+        rec["entities"] = _entities(analysis)
+        rec["quotes"] = [
+            {
+                **{f: getattr(q, f) for f in QUOTE_EXPORT},
+                "speaker_canonical": _canonical(analysis, q.speaker_entity) or q.speaker,
+                "cluster": (clusters or {}).get(i),
+            }
+            for i, q in enumerate(analysis.quotes)
+        ]
+        rec["nlp_processor"] = analysis.processor
     if with_raw:
         rec["raw"] = article.raw
     return rec
 
 
+def _canonical(analysis: Analysis, entity: int | None) -> str | None:
+    found = next((e for e in analysis.entities if e.id == entity), None)
+    return found.canonical or found.name if found else None
+
+
+def _entities(analysis: Analysis) -> list[dict[str, Any]]:
+    out = []
+    for e in analysis.entities:
+        mentions = [
+            {"text": m.text, "start": m.start, "end": m.end, "kind": m.kind}
+            for m in analysis.mentions
+            if m.entity == e.id
+        ]
+        out.append(
+            {
+                "name": e.name,
+                "canonical": e.canonical or e.name,
+                "label": e.label,
+                "mentions": mentions,
+            }
+        )
+    return out
+
+
 def records(store: Store, *, with_raw: bool = False) -> Iterator[dict[str, Any]]:
     """Export records of every stored article, by publication date."""
     for article in store.iter_articles():
-        yield record(article, version=store.version_of(article.id), with_raw=with_raw)
+        clusters = {
+            int(r["idx"]): int(r["cluster_id"])
+            for r in store.conn.execute(
+                "SELECT idx, cluster_id FROM quote_cluster_members WHERE article_id = ?",
+                (article.id,),
+            )
+        }
+        yield record(
+            article,
+            version=store.version_of(article.id),
+            with_raw=with_raw,
+            analysis=load_analysis(store, article.id),
+            clusters=clusters,
+        )
 
 
 def write_jsonl(store: Store, out: IO[str], *, with_raw: bool = False) -> int:
@@ -122,6 +190,7 @@ def _schema(with_raw: bool) -> Any:
         "headings",
         "removed",
         "foreign_lines",
+        "nlp_processor",
         "date_claims",
         "provenance",
         "metadata",

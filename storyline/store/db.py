@@ -25,9 +25,6 @@ from storyline.store.migrations import migrate
 
 DEFAULT_DB = "storyline.db"
 BUSY_TIMEOUT_MS = 5000
-# A line seen in this many articles of one outlet is that outlet's boilerplate (the classifier
-# applies it to short lines only).
-REPEATED_LINE_MIN_ARTICLES = 3
 
 
 def default_path() -> str:
@@ -316,18 +313,16 @@ class Store:
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
-    def outlet_lines(self) -> dict[str, frozenset[str]]:
-        """Per outlet, short lines seen in several of its articles (boilerplate by repetition)."""
+    def outlet_line_counts(self) -> dict[tuple[str, str], int]:
+        """In how many articles of each outlet each line (normalised) appears, for the lines
+        seen more than once (a line seen in several articles of one outlet is boilerplate)."""
         rows = self.conn.execute(
-            "SELECT a.outlet, l.key FROM article_lines l JOIN articles a ON a.id = l.article_id"
+            "SELECT a.outlet, l.key, COUNT(DISTINCT l.article_id) AS n FROM article_lines l"
+            " JOIN articles a ON a.id = l.article_id"
             " WHERE a.outlet IS NOT NULL AND l.key != '' AND l.kind != 'title'"
-            " GROUP BY a.outlet, l.key HAVING COUNT(DISTINCT l.article_id) >= ?",
-            (REPEATED_LINE_MIN_ARTICLES,),
+            " GROUP BY a.outlet, l.key HAVING n >= 2"
         ).fetchall()
-        out: dict[str, set[str]] = {}
-        for row in rows:
-            out.setdefault(row["outlet"], set()).add(row["key"])
-        return {k: frozenset(v) for k, v in out.items()}
+        return {(r["outlet"], r["key"]): int(r["n"]) for r in rows}
 
     def failures(self) -> list[sqlite3.Row]:
         """Failed inputs, newest first."""
