@@ -34,13 +34,16 @@ _COPYRIGHT_YEAR = re.compile(
 RELIABILITY = {
     "json:published": 0.9,
     "html:htmldate": 0.85,
-    "html:htmldate-text": 0.5,  # no metadata on the page: htmldate guessed from running text
+    "html:htmldate-text": 0.5,  # a snippet without a page around it: htmldate guessed from text
     "html:copyright-year": 0.2,  # htmldate's fallback to a footer's "© 2026" gives 2026-01-01
     "url": 0.85,
     "id-code": 0.8,
     "timestamp-line": 0.65,
+    "html:timestamp-line": 0.5,  # a date line inside a page's text: often an update or comment
 }
 COMPLETED_YEAR_FACTOR = 0.7  # a year we supplied is a guess, however well grounded
+MONTH_ONLY_FACTOR = 0.8  # "March 2026" is a weaker claim than a day
+RIVAL_MARGIN = 0.2  # a doubtful claim yields to a clean one at most this much less reliable
 AGREE_BONUS, CONFLICT_PENALTY = 0.1, 0.15
 YEARS_BACK = 3  # a year-less timestamp is read as within this many years of the reference
 AGREE_DAYS = 1  # claims this close agree (time zones, late-evening stamps)
@@ -60,10 +63,11 @@ def gather_claims(
     field_value: str | None = None,
     html_date: str | None = None,
     copyright_years: frozenset[int] = frozenset(),
-    html_has_metadata: bool = True,
+    html_fragment: bool = False,
     urls: tuple[str, ...] = (),
     id_codes: tuple[str, ...] = (),
     timestamp_lines: tuple[str, ...] = (),
+    timestamp_source: str = "timestamp-line",
 ) -> list[tuple[ParsedDate, str, str]]:
     """Every date claim as (parsed date, source, evidence); year-less ones included."""
     found: list[tuple[ParsedDate, str, str]] = []
@@ -76,14 +80,14 @@ def gather_claims(
         add(parse_date(field_value), "json:published", field_value)
     if html_date:
         year_only = html_date.endswith("-01-01") and int(html_date[:4]) in copyright_years
-        source = "html:htmldate" if html_has_metadata else "html:htmldate-text"
+        source = "html:htmldate-text" if html_fragment else "html:htmldate"
         add(parse_date(html_date), "html:copyright-year" if year_only else source, html_date)
     for url in dict.fromkeys(urls):
         add(date_in_url(url), "url", url)
     for code in id_codes:
         add(date_in_code(code), "id-code", code)
     for line in timestamp_lines:
-        add(parse_date(line), "timestamp-line", line)
+        add(parse_date(line), timestamp_source, line)
     return found
 
 
@@ -153,8 +157,10 @@ def decide(
         _problems(evidence, raw[0], _as_date(c.value), c.source)
         for c, raw in zip(claims, raw_claims, strict=True)
     ]
-    clean_exists = any(not p for p in problems)
-    judged = [_judge(c, p, clean_exists) for c, p in zip(claims, problems, strict=True)]
+    best_clean = max(
+        (_score(c) for c, p in zip(claims, problems, strict=True) if not p), default=None
+    )
+    judged = [_judge(c, p, best_clean) for c, p in zip(claims, problems, strict=True)]
     plausible = [c for c in judged if c.verdict != "implausible"]
     if not plausible:
         return Published(None, 0.0, tuple(judged))
@@ -188,14 +194,16 @@ def _problems(evidence: Evidence, parsed: ParsedDate, day: date, source: str) ->
     return found
 
 
-def _judge(claim: DateClaim, problems: list[Problem], clean_exists: bool) -> DateClaim:
-    """Implausible when a hard problem rules it out, or when it is doubtful while another claim
-    fits the text without any doubt. A lone doubtful claim is kept as chosen: the evaluation on
-    htmldate's 1,000 pages showed that doubts alone (a historical title, an announced event)
+def _judge(claim: DateClaim, problems: list[Problem], best_clean: float | None) -> DateClaim:
+    """Implausible when a hard problem rules it out, or when it is doubtful while a claim about
+    as reliable fits the text without any doubt. A lone doubtful claim is kept as chosen: the
+    evaluation on htmldate's 1,000 pages showed that doubts alone (a historical title, an
+    announced event)
     remove more right dates than wrong ones."""
     why = "; ".join(p.text for p in problems)
     soft = [p for p in problems if not p.hard]
-    if len(soft) < len(problems) or (soft and clean_exists):
+    rival = best_clean is not None and best_clean >= _score(claim) - RIVAL_MARGIN
+    if len(soft) < len(problems) or (soft and rival):
         return replace(claim, verdict="implausible", reason=_join(claim.reason, why))
     if soft:
         return replace(claim, reason=_join(claim.reason, "doubtful: " + why))
@@ -204,7 +212,8 @@ def _judge(claim: DateClaim, problems: list[Problem], clean_exists: bool) -> Dat
 
 def _score(claim: DateClaim) -> float:
     base = RELIABILITY.get(claim.source, 0.5)
-    return base * (COMPLETED_YEAR_FACTOR if claim.year_completed else 1.0)
+    base *= COMPLETED_YEAR_FACTOR if claim.year_completed else 1.0
+    return base * (MONTH_ONLY_FACTOR if claim.granularity != "day" else 1.0)
 
 
 def _join(a: str, b: str) -> str:

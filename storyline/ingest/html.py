@@ -58,6 +58,7 @@ _PARSER = lxml_html.HTMLParser(
     collect_ids=False,
     default_doctype=False,
 )
+_WHOLE_PAGE = re.compile(r"<(html|head|body|!doctype)[\s>]", re.IGNORECASE)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 
 
@@ -73,7 +74,7 @@ class Page:
     url: str | None
     date: str | None
     head_title: str | None = None
-    has_metadata: bool = True  # a <meta> or <time> gave the date finder something to read
+    fragment: bool = False  # a snippet (a JSON record's html), not a whole page
 
 
 def extract_page(markup: str, *, url: str | None = None) -> Page:
@@ -91,12 +92,17 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        # trafilatura's own date look-up is kept cheap: the date comes from htmldate below
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    page_date = _find_date(
+        markup, url or (doc.url if doc is not None and not isinstance(doc, dict) else None)
     )
     page_lines = _visible_lines(tree)
     head_title = " ".join((tree.findtext(".//title") or "").split()) or None
-    has_metadata = bool(tree.xpath("//meta[@content] | //time"))
+    fragment = not _WHOLE_PAGE.search(markup[:4096])
     if doc is None or isinstance(doc, dict):
-        return Page((), page_lines, None, None, None, url, None)
+        return Page((), page_lines, None, None, None, url, page_date)
     lines: list[tuple[str, bool]] = []
     if doc.body is not None:
         for el in doc.body:
@@ -111,10 +117,22 @@ def extract_page(markup: str, *, url: str | None = None) -> Page:
         author=doc.author or None,
         sitename=doc.sitename or None,
         url=doc.url or url,
-        date=doc.date or None,
+        date=page_date,
         head_title=head_title,
-        has_metadata=has_metadata,
+        fragment=fragment,
     )
+
+
+def _find_date(markup: str, url: str | None) -> str | None:
+    """htmldate on the page as given, exactly as one would call it alone (original date,
+    extensive search): the publication-date evaluation compares against that call."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(markup, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError):  # htmldate refuses some malformed pages
+        return None
+    return str(found) if found else None
 
 
 def _text(el: object) -> str:

@@ -14,6 +14,7 @@ lost, and `storyline show` can audit every decision.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -61,10 +62,17 @@ class LineDecision:
     urls: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Casefolded, quote-unified, whitespace-collapsed text without edge punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
     return " ".join(text.split()).strip(" .,:;!?-–—\"'()[]")
+
+
+@functools.lru_cache(maxsize=16384)
+def word_count(text: str) -> int:
+    """How many words a line has (cached: every rule asks, often for the same line)."""
+    return len(words(text))
 
 
 def words(text: str) -> list[str]:
@@ -101,12 +109,12 @@ def _is_language_switcher(text: str) -> bool:
 def _is_navigation(text: str) -> bool:
     """A menu or breadcrumb: three or more short items split by wide gaps, pipes or arrows."""
     items = [i for i in P.NAV_SEPARATORS.split(text) if i.strip()]
-    return len(items) >= 3 and all(len(words(i)) <= 3 for i in items) and not _ends_sentence(text)
+    return len(items) >= 3 and all(word_count(i) <= 3 for i in items) and not _ends_sentence(text)
 
 
 def _pattern_reason(text: str) -> str | None:
     """The boilerplate kind a line matches wherever it stands, or None (cheapest tests first)."""
-    n = len(words(text))
+    n = word_count(text)
     checks: tuple[tuple[int, Callable[[str], bool], str], ...] = (
         (12, _is_language_switcher, "language-switcher"),
         (8, lambda t: bool(P.AD_PLACEHOLDER.search(t)), "ad-placeholder"),
@@ -129,24 +137,24 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _is_body(text: str) -> bool:
-    n = len(words(text))
+    n = word_count(text)
     return n >= 2 * BODY_MIN_WORDS or (n >= BODY_MIN_WORDS and _ends_sentence(text))
 
 
 def _is_prose(text: str) -> bool:
     """A sentence, however short: kept even above or below the story paragraphs."""
-    return len(words(text)) >= PROSE_MIN_WORDS and text.rstrip().endswith(
+    return word_count(text) >= PROSE_MIN_WORDS and text.rstrip().endswith(
         (".", "!", "?", "…", '"', "”", "»")
     )
 
 
 def _is_headline(text: str) -> bool:
-    n = len(words(text))
+    n = word_count(text)
     return 2 <= n <= HEADLINE_MAX_WORDS and not text.rstrip().endswith((".", ":", ";", ","))
 
 
 def _is_heading(text: str) -> bool:
-    n = len(words(text))
+    n = word_count(text)
     first = text.lstrip()[:1]
     return (
         1 <= n <= HEADING_MAX_WORDS
@@ -165,7 +173,7 @@ def collapse_repeats(text: str) -> str | None:
     kept = [
         s
         for i, s in enumerate(sentences)
-        if i == 0 or len(words(s)) < 4 or normalise(s) != normalise(sentences[i - 1])
+        if i == 0 or word_count(s) < 4 or normalise(s) != normalise(sentences[i - 1])
     ]
     return " ".join(kept) if len(kept) < len(sentences) else None
 
@@ -185,23 +193,23 @@ def repeated_prefix(text: str) -> str | None:
     return None
 
 
-def _site_name(stripped: list[str], reasons: list[str | None], tail: set[int]) -> int | None:
+def _site_name(
+    stripped: list[str], reasons: list[str | None], tail: set[int], legal: list[bool]
+) -> int | None:
     """The index of a site-name line: the first line, short, and either named again in a footer
     line or followed by the site's menu (navigation, language switcher, chrome)."""
     first = next((i for i, t in enumerate(stripped) if t), None)
     if first is None or reasons[first] is not None or _ends_sentence(stripped[first]):
         return None
-    if len(words(stripped[first])) > SITE_NAME_MAX_WORDS:
+    if word_count(stripped[first]) > SITE_NAME_MAX_WORDS:
         return None
     name = _without_article(stripped[first])
     for i, text in enumerate(stripped):
-        footer = (
-            i in tail or reasons[i] in ("legal", "comment-policy") or bool(P.LEGAL.search(text))
-        )
+        footer = i in tail or legal[i] or reasons[i] == "comment-policy"
         if i != first and footer and name in normalise(text):
             return first
     # Without a footer to confirm it, only a name too short to be a headline, printed once.
-    if len(words(stripped[first])) > MENU_SITE_NAME_MAX_WORDS:
+    if word_count(stripped[first]) > MENU_SITE_NAME_MAX_WORDS:
         return None
     if sum(normalise(t) == normalise(stripped[first]) for t in stripped) > 1:
         return None
@@ -233,7 +241,7 @@ def classify_lines(
             reasons.append(_pattern_reason(text))
 
     legal = [
-        bool(t) and len(words(t)) <= LEGAL_MAX_WORDS and bool(P.LEGAL.search(t)) for t in stripped
+        bool(t) and word_count(t) <= LEGAL_MAX_WORDS and bool(P.LEGAL.search(t)) for t in stripped
     ]
     body_idx = [
         i for i, t in enumerate(stripped) if reasons[i] is None and not legal[i] and _is_body(t)
@@ -241,7 +249,7 @@ def classify_lines(
     first_body = body_idx[0] if body_idx else len(lines)
     last_body = body_idx[-1] if body_idx else -1
     tail = set(range(last_body + 1, len(lines)))
-    site = _site_name(stripped, reasons, tail)
+    site = _site_name(stripped, reasons, tail, legal)
     if site is not None:
         reasons[site] = "site-name"
 
@@ -288,7 +296,7 @@ def _pick_title(stripped: list[str], reasons: list[str | None], first_body: int)
         and _is_headline(stripped[i])
         and not _is_body(stripped[i])
     ]
-    full = [i for i in candidates if len(words(stripped[i])) >= HEADLINE_MIN_WORDS]
+    full = [i for i in candidates if word_count(stripped[i]) >= HEADLINE_MIN_WORDS]
     pool = full or candidates
     return pool[-1] if pool else None
 
@@ -326,7 +334,7 @@ def _build(
             out.append(Line(no=i, text=raw, kind="removed", reason=reason, rule=RULE))
             continue
         key = normalise(text)
-        if key in seen and (len(words(text)) >= DUPLICATE_MIN_WORDS or key == previous):
+        if key in seen and (word_count(text) >= DUPLICATE_MIN_WORDS or key == previous):
             out.append(Line(no=i, text=raw, kind="removed", reason="duplicate-line", rule=RULE))
             continue
         seen.add(key)

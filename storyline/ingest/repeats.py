@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-from storyline.ingest.lines import normalise, words
+from storyline.ingest.lines import normalise, word_count
 from storyline.model import Article
 
 MIN_ARTICLES = 3  # a line in this many articles of one outlet is that outlet's boilerplate
@@ -28,6 +28,14 @@ class OutletLines(Mapping[str, AbstractSet[str]]):
             if n >= MIN_ARTICLES:
                 self._lines.setdefault(outlet, set()).add(key)
 
+    def touches(self, article: Article) -> bool:
+        """Whether any line of `article` is known boilerplate of its outlet (then it must be
+        cleaned again with this knowledge)."""
+        known = self._lines.get(article.outlet or "", set())
+        return any(
+            normalise(ln.text) in known for ln in article.lines if ln.kind in ("body", "heading")
+        )
+
     def add(self, article: Article) -> None:
         """Count the lines of a newly cleaned article."""
         if not article.outlet:
@@ -35,7 +43,7 @@ class OutletLines(Mapping[str, AbstractSet[str]]):
         keys = {
             normalise(ln.text)
             for ln in article.lines
-            if ln.kind not in ("blank", "title") and len(words(ln.text)) <= MAX_WORDS
+            if ln.kind not in ("blank", "title") and word_count(ln.text) <= MAX_WORDS
         }
         for key in keys - {""}:
             self._counts[(article.outlet, key)] += 1

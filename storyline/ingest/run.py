@@ -7,10 +7,15 @@ a kill loses at most the batch in flight and never leaves a half-written article
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from storyline.errors import InputError
 from storyline.ingest.clean import clean_article
@@ -22,6 +27,7 @@ from storyline.store.db import Store
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
+IN_FLIGHT = 64  # inputs handed to worker processes ahead of the one being stored
 
 
 @dataclass
@@ -46,10 +52,16 @@ def ingest(
     store: Store,
     *,
     now: datetime | None = None,
+    workers: int = 1,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every article under `paths` into `store`."""
+    """Ingest every article under `paths` into `store`, cleaning in `workers` processes.
+
+    Reading, de-duplication by content, the outlet-repetition state and all writes stay in
+    this process, in input order; only the pure cleaning runs in the workers, so the result
+    is the same for any number of workers.
+    """
     moment = now or datetime.now(UTC)
     report = IngestReport()
     run_id = store.start_run()
@@ -64,34 +76,74 @@ def ingest(
         if on_error:
             on_error(message)
 
-    for item in read_inputs(paths, on_file=on_file):
-        if isinstance(item, InputError):
-            fail(str(item), item.path, item.line)
-            continue
-        article_id = content_id(item.raw)
-        if article_id in seen or store.has(article_id):
-            report.already += 1
-            continue
-        seen.add(article_id)
-        try:
-            article = clean_article(item, now=moment.date(), outlet_lines=outlet_lines)
-        except Exception as err:  # a bug in one article must not stop the others
-            log.exception("cleaning failed for %s", item.source)
-            fail(
-                f"{item.source}: cleaning failed ({type(err).__name__}: {err}); please report "
-                "this input",
-                item.source,
-                None,
-            )
-            continue
-        outlet_lines.add(article)
-        batch.append((item, article))
-        if len(batch) >= BATCH_SIZE:
-            _flush(store, batch, report)
+    def fresh() -> Iterator[RawInput]:
+        for item in read_inputs(paths, on_file=on_file):
+            if isinstance(item, InputError):
+                fail(str(item), item.path, item.line)
+                continue
+            article_id = content_id(item.raw)
+            if article_id in seen or store.has(article_id):
+                report.already += 1
+                continue
+            seen.add(article_id)
+            yield item
+
+    clean = functools.partial(_clean_or_error, now=moment.date())
+    with _mapper(workers) as mapper:
+        for item, result in mapper(clean, fresh()):
+            if isinstance(result, str):
+                fail(result, item.source, None)
+                continue
+            if outlet_lines.touches(result):  # repeated lines known only here: clean again
+                result = clean_article(item, now=moment.date(), outlet_lines=outlet_lines)
+            outlet_lines.add(result)
+            batch.append((item, result))
+            if len(batch) >= BATCH_SIZE:
+                _flush(store, batch, report)
     _flush(store, batch, report)
     report.redated = reconcile_dates(store, report.new_ids, moment.date())
     store.finish_run(run_id, report.ingested, report.already, report.failed)
     return report
+
+
+Mapper = Callable[
+    [Callable[[RawInput], Article | str], Iterator[RawInput]],
+    Iterator[tuple[RawInput, Article | str]],
+]
+
+
+@contextmanager
+def _mapper(workers: int) -> Iterator[Mapper]:
+    """Map cleaning over inputs, in order: in this process, or in a pool of worker processes."""
+    if workers <= 1:
+        yield lambda fn, items: ((item, fn(item)) for item in items)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+
+        def parallel(
+            fn: Callable[[RawInput], Article | str], items: Iterator[RawInput]
+        ) -> Iterator[tuple[RawInput, Article | str]]:
+            pending: deque[tuple[RawInput, Any]] = deque()
+            for item in items:
+                pending.append((item, pool.apply_async(fn, (item,))))
+                while len(pending) > IN_FLIGHT or (pending and pending[0][1].ready()):
+                    head, result = pending.popleft()
+                    yield head, result.get()
+            while pending:
+                head, result = pending.popleft()
+                yield head, result.get()
+
+        yield parallel
+
+
+def _clean_or_error(item: RawInput, *, now: date) -> Article | str:
+    """Clean one input; a bug in one article becomes its error message, never a crash."""
+    try:
+        return clean_article(item, now=now)
+    except Exception as err:  # one article's failure must not stop the others
+        log.exception("cleaning failed for %s", item.source)
+        why = f"{type(err).__name__}: {err}"
+        return f"{item.source}: cleaning failed ({why}); please report this input"
 
 
 def _flush(store: Store, batch: list[tuple[RawInput, Article]], report: IngestReport) -> None:
