@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -126,8 +127,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def storyline_run(paths: list[str], db: str) -> dict[str, Any]:
-    """Ingest `paths` into a new store (in a fresh process); untimed warm-up on one article."""
+def storyline_run(paths: list[str], db: str, workers: int = 1) -> dict[str, Any]:
+    """Ingest `paths` into a new store (in a fresh process, cleaning in `workers` processes);
+    untimed warm-up on one article."""
     from storyline.ingest.clean import clean_article
     from storyline.ingest.readers import read_inputs
     from storyline.ingest.run import ingest
@@ -139,7 +141,7 @@ def storyline_run(paths: list[str], db: str) -> dict[str, Any]:
     baseline = _rss_mb()
     store = open_store(db)
     start = time.perf_counter()
-    report = ingest(paths, store)
+    report = ingest(paths, store, workers=workers)
     seconds = time.perf_counter() - start
     store.close()
     return {
@@ -172,8 +174,10 @@ def trafilatura_run(paths: list[str]) -> dict[str, Any]:
 
 def in_fresh_process(func: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """Run `func` in a new interpreter, so that its peak RSS and caches are its own."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(func, args)
+    # an executor's worker may start processes of its own (ingest --workers 2); a Pool's may not
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+        return executor.submit(func, *args).result()
 
 
 def machine() -> dict[str, str]:
@@ -208,6 +212,7 @@ def report(
     html: dict[str, Any],
     traf: dict[str, Any],
     n_html: int,
+    html2: dict[str, Any],
 ) -> str:
     """The Markdown section appended to the results file."""
     info = machine()
@@ -242,6 +247,10 @@ Text ingest: **{full["rate"]:.0f} articles/s** (target ≥ {TARGET_TEXT_RATE}: {
 ({traf["seconds"]:.1f} s, {traf["extracted"]:,} with text, peak RSS {traf["peak_rss_mb"]:.0f} MB).
 
 Ratio (b)/(c): **{ratio:.2f}** (target ≥ {TARGET_HTML_RATIO}: {ratio_ok}).
+
+(b2) the same HTML ingest cleaning in 2 worker processes (`ingest --workers 2`, both cores):
+**{html2["rate"]:.1f} articles/s**, ratio to (c) **{html2["rate"] / traf["rate"]:.2f}**
+({_verdict(html2["rate"] / traf["rate"] >= TARGET_HTML_RATIO)}).
 """
 
 
@@ -272,8 +281,9 @@ def main() -> None:
                 file=sys.stderr,
             )
         html_run = in_fresh_process(storyline_run, html, str(root / "h.db"))
+        html2_run = in_fresh_process(storyline_run, html, str(root / "h2.db"), 2)
         traf_run = in_fresh_process(trafilatura_run, html)
-    section = report(args.n, command, text_runs, html_run, traf_run, len(html))
+    section = report(args.n, command, text_runs, html_run, traf_run, len(html), html2_run)
     print(section)
     with args.out.open("a", encoding="utf-8") as fh:
         fh.write(section)

@@ -29,6 +29,7 @@ _WIDTH = shutil.get_terminal_size((160, 40)).columns
 err_console = Console(stderr=True, width=_WIDTH)
 out_console = Console(width=_WIDTH)
 PROGRESS_MIN_FILES = 5  # below this many inputs a bar is noise
+PARALLEL_MIN_FILES = 200  # below this many inputs a second process costs more than it saves
 
 
 def _json_out(data: Any) -> None:
@@ -65,23 +66,52 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Ctx(db)
 
 
+def _steps(value: str) -> tuple[str, ...]:
+    from storyline.pipeline import STEPS
+
+    steps = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown or "clean" not in steps:
+        raise click.BadParameter(f"choose from {', '.join(STEPS)} (clean is always needed)")
+    return steps
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--steps",
+    default="clean,nlp,link",
+    show_default=True,
+    metavar="LIST",
+    help="Pipeline steps to run: clean (read, clean, date), nlp (entities, quotes), "
+    "link (canonical entities, quotes across outlets).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes for the per-article steps (default: 2 when many articles).",
+)
 @json_option
 @click.pass_obj
-def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
+def ingest(
+    obj: Ctx, paths: tuple[str, ...], steps: str, workers: int | None, as_json: bool
+) -> None:
     """Ingest articles: files, directories (recursive), globs, or - for stdin.
 
     Formats: .txt text dumps, .html/.htm pages, .json (an object or a list) and .jsonl
-    (one article per line). Content already stored is skipped ("already had").
+    (one article per line). Content already stored is skipped ("already had"); then the
+    later steps run on whatever is new or changed.
     """
     from storyline.ingest.readers import expand
-    from storyline.ingest.run import ingest as run_ingest
+    from storyline.pipeline import run_pipeline
 
+    chosen = _steps(steps)
     store = obj.store()
     n_inputs = sum(1 for _ in expand(paths))
+    n_workers = workers or (2 if n_inputs >= PARALLEL_MIN_FILES else 1)
     progress = Progress(
-        TextColumn("[bold]ingest"),
+        TextColumn("[bold]{task.fields[step]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -90,22 +120,35 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
         disable=n_inputs < PROGRESS_MIN_FILES or as_json,
     )
     with progress:
-        task = progress.add_task("", total=n_inputs)
+        files = progress.add_task("", total=n_inputs, step="ingest")
+        analysed = progress.add_task("", total=None, step="analyse", visible=False)
 
         def on_file(name: str) -> None:
-            progress.update(task, advance=1, description=Path(name).name[:40])
+            progress.update(files, advance=1, description=Path(name).name[:40])
 
         def on_error(message: str) -> None:
             progress.console.print(f"[red]error:[/red] {message}", highlight=False)
 
-        report = run_ingest(paths, store, on_file=on_file, on_error=on_error)
-        progress.update(task, completed=n_inputs)
+        def on_analysed(done: int, total: int) -> None:
+            progress.update(analysed, completed=done, total=total, visible=True)
+
+        report = run_pipeline(
+            paths,
+            store,
+            steps=chosen,
+            workers=n_workers,
+            on_file=on_file,
+            on_error=on_error,
+            on_analysed=on_analysed,
+        )
+        progress.update(files, completed=n_inputs)
     summary = {
-        "ingested": report.ingested,
-        "already_had": report.already,
-        "failed": report.failed,
-        "redated": report.redated,
-        "errors": report.errors,
+        "ingested": report.ingest.ingested,
+        "already_had": report.ingest.already,
+        "failed": report.ingest.failed,
+        "redated": report.ingest.redated,
+        "analysed": report.analysed,
+        "errors": report.ingest.errors,
         "total_in_store": store.count(),
         "db": store.path,
     }
@@ -113,11 +156,12 @@ def ingest(obj: Ctx, paths: tuple[str, ...], as_json: bool) -> None:
         _json_out(summary)
     else:
         err_console.print(
-            f"ingested {report.ingested}, already had {report.already}, failed {report.failed}"
-            f" ({store.count()} articles in {store.path})",
+            f"ingested {report.ingest.ingested}, already had {report.ingest.already}, failed "
+            f"{report.ingest.failed}, analysed {report.analysed} ({store.count()} articles in "
+            f"{store.path})",
             highlight=False,
         )
-    if not report.ok:
+    if not report.ingest.ok:
         sys.exit(1)
 
 

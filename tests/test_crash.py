@@ -38,7 +38,7 @@ def test_kill_mid_ingest_then_resume(tmp_path: Path) -> None:
     n = 1500
     _corpus(corpus, n)
     env = {**os.environ, "STORYLINE_DB": str(db)}
-    cmd = [sys.executable, "-m", "storyline", "ingest", str(corpus), "--json"]
+    cmd = [sys.executable, "-m", "storyline", "ingest", str(corpus), "--steps", "clean", "--json"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until some batches are committed, then kill
