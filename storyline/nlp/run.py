@@ -1,0 +1,40 @@
+"""NLP driver: analyse every stored article that needs it, in batches, and store the results.
+
+The analysis itself (`storyline.nlp.analyse.analyse_texts`) is a pure function of the texts;
+this module reads what is pending from the store and writes results back, one transaction per
+batch. Re-running is idempotent: only new, changed, or older-stage articles are analysed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from storyline.store.analyses import pending, save_analyses
+from storyline.store.db import Store
+
+STAGE = "nlp.analyse.v1"
+BATCH_SIZE = 200  # articles per transaction; spaCy batches inside
+
+
+def analyse_store(
+    store: Store,
+    ids: Sequence[str] | None = None,
+    *,
+    n_process: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Analyse pending articles (all, or only `ids`); returns how many were analysed."""
+    from storyline.nlp.analyse import analyse_texts
+
+    todo = pending(store, STAGE, ids)
+    for start in range(0, len(todo), BATCH_SIZE):
+        batch = todo[start : start + BATCH_SIZE]
+        results = analyse_texts([(text, lang) for _, text, lang in batch], n_process=n_process)
+        save_analyses(
+            store,
+            [(aid, text, res) for (aid, text, _), res in zip(batch, results, strict=True)],
+            STAGE,
+        )
+        if on_progress:
+            on_progress(start + len(batch), len(todo))
+    return len(todo)
