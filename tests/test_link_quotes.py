@@ -1,0 +1,190 @@
+"""The same quote across outlets: trimmed copies, paraphrases, earliest member, the curve."""
+
+from __future__ import annotations
+
+import pytest
+from link_helpers import add_article
+
+from storyline.link.quotes import (
+    DEFAULT_THRESHOLD,
+    GoldQuote,
+    cluster_quotes,
+    gold_pairs,
+    threshold_curve,
+)
+from storyline.link.resolve import resolve_entities
+from storyline.store.db import Store
+
+ARNE = ("PERSON", "Lise Arne")
+OFFER = "The offer came from the harbour owners, not from the union"
+OFFER_REWORDED = "The whole offer was the idea of the harbour owners and not of the union"
+SHIPS = "We will not unload a single ship until the pilots are paid"
+SHIPS_DE = "Wir werden kein einziges Schiff entladen, bis die Lotsen bezahlt sind"
+
+
+@pytest.fixture
+def corpus(store: Store) -> dict[str, str]:
+    """Four invented reports of one union leader's words, and one of someone else's."""
+    ids = {
+        "wire": add_article(
+            store,
+            f"Pilots at Brightwater stopped work on Monday. “{SHIPS},” said Lise Arne, who leads "
+            f"the pilots' union. “{OFFER},” she added.",
+            source="wire.txt",
+            published="2026-03-02",
+            entities=[ARNE],
+            quotes=[(SHIPS, 0, "direct"), (OFFER, 0, "direct")],
+        ),
+        "copy": add_article(
+            store,
+            f"Union leader Lise Arne said the pilots would stay out: “{SHIPS[:38]}.” "
+            "The port was quiet on Tuesday.",
+            source="copy.txt",
+            published="2026-03-03",
+            entities=[("PERSON", "Union leader Lise Arne")],
+            quotes=[(SHIPS[:38], 0, "direct")],
+        ),
+        "german": add_article(
+            store,
+            f"Die Lotsen streiken weiter. „{SHIPS_DE}“, sagte Gewerkschaftschefin Lise Arne.",
+            source="german.txt",
+            published="2026-03-04",
+            entities=[("PERSON", "Gewerkschaftschefin Lise Arne")],
+            quotes=[(SHIPS_DE, 0, "direct")],
+        ),
+        "rewrite": add_article(
+            store,
+            f"Arne was blunt about the talks. “{OFFER_REWORDED},” Arne told reporters.",
+            source="rewrite.txt",
+            published="2026-03-01",  # dated before the wire: it is the earliest report
+            entities=[("PERSON", "Arne")],
+            quotes=[(OFFER_REWORDED, 0, "direct")],
+        ),
+        "other": add_article(
+            store,
+            f"“{OFFER},” said Tomas Reyl, who owns the harbour, repeating the union's line.",
+            source="other.txt",
+            published="2026-03-05",
+            entities=[("PERSON", "Tomas Reyl")],
+            quotes=[(OFFER, 0, "direct")],
+        ),
+    }
+    resolve_entities(store)
+    return ids
+
+
+def _clusters(store: Store) -> dict[int, set[tuple[str, int]]]:
+    out: dict[int, set[tuple[str, int]]] = {}
+    for r in store.conn.execute("SELECT cluster_id, article_id, idx FROM quote_cluster_members"):
+        out.setdefault(r["cluster_id"], set()).add((r["article_id"], r["idx"]))
+    return out
+
+
+def _cluster_of(store: Store, article_id: str, idx: int) -> set[tuple[str, int]]:
+    return next(m for m in _clusters(store).values() if (article_id, idx) in m)
+
+
+def test_trimmed_copy_and_translation_join_the_original(
+    store: Store, corpus: dict[str, str]
+) -> None:
+    cluster_quotes(store)
+    ships = _cluster_of(store, corpus["wire"], 0)
+    assert ships == {(corpus["wire"], 0), (corpus["copy"], 0), (corpus["german"], 0)}
+
+
+def test_paraphrase_joins_and_the_earliest_is_first(store: Store, corpus: dict[str, str]) -> None:
+    shared = cluster_quotes(store)
+    offer = _cluster_of(store, corpus["wire"], 1)
+    assert offer == {(corpus["wire"], 1), (corpus["rewrite"], 0)}
+    assert shared == 2
+    first = store.conn.execute(
+        "SELECT c.first_article, c.first_idx FROM quote_clusters c JOIN quote_cluster_members m"
+        " ON m.cluster_id = c.id WHERE m.article_id = ? AND m.idx = 1",
+        (corpus["wire"],),
+    ).fetchone()
+    assert tuple(first) == (corpus["rewrite"], 0)
+
+
+def test_other_speakers_words_stay_apart(store: Store, corpus: dict[str, str]) -> None:
+    cluster_quotes(store)
+    assert _cluster_of(store, corpus["other"], 0) == {(corpus["other"], 0)}
+
+
+def test_every_quote_has_one_cluster_and_reruns_replace(
+    store: Store, corpus: dict[str, str]
+) -> None:
+    cluster_quotes(store)
+    cluster_quotes(store)
+    members = store.conn.execute("SELECT COUNT(*) FROM quote_cluster_members").fetchone()[0]
+    quotes = store.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]
+    assert members == quotes == 6
+    assert cluster_quotes(store, threshold=1.01) == 0  # nothing is that similar
+
+
+def test_threshold_curve_against_gold(store: Store, corpus: dict[str, str]) -> None:
+    ids = {f"{k}.txt": v for k, v in corpus.items()}
+    gold = {
+        "same_quote_across_outlets": [
+            {"articles": ["wire.txt", "copy.txt"], "starts": "We will not unload"},
+            {
+                "articles": ["wire.txt", "rewrite.txt", "absent.txt"],
+                "starts_by_article": {
+                    "wire.txt": "The offer came",
+                    "rewrite.txt": "The whole offer",
+                },
+            },
+        ]
+    }
+    pairs = gold_pairs(gold, ids)
+    assert (
+        GoldQuote(corpus["wire"], "The offer came"),
+        GoldQuote(corpus["rewrite"], "The whole offer"),
+    ) in pairs
+    rows = {
+        round(r.threshold, 2): r for r in threshold_curve(store, pairs, [0.5, DEFAULT_THRESHOLD])
+    }
+    at_default = rows[DEFAULT_THRESHOLD]
+    assert (at_default.recall, at_default.found, at_default.gold) == (1.0, 2, 2)
+    # The German copy of the wire quote is not in this gold: its pairs count against precision.
+    assert at_default.correct == 2
+    assert at_default.judged == 4
+    assert at_default.precision == 0.5
+
+
+class _Obj:
+    """What `click.pass_obj` gives the commands: something with `.store()`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def store(self) -> Store:
+        return self._store
+
+
+def test_commands_list_entities_and_quotes(store: Store, corpus: dict[str, str]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from storyline.link.commands import entities, quotes
+
+    cluster_quotes(store)
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(entities, ["--json"], obj=_Obj(store)).output)
+    arne = next(e for e in listed if e["name"] == "Lise Arne")
+    assert arne["articles"] == 4
+    assert "Arne" in arne["variants"]
+    result = runner.invoke(
+        quotes, ["--speaker", "arne", "--story", "S1", "--json"], obj=_Obj(store)
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2  # the ships remark (3 outlets) and the offer (2 outlets)
+    ships = next(r for r in rows if r["text"] == SHIPS)
+    assert ships["outlets"] == ["Outlet wire.txt", "Outlet copy.txt", "Outlet german.txt"]
+    assert ships["first_seen"] == "2026-03-02"
+    table = runner.invoke(quotes, [], obj=_Obj(store))
+    assert table.exit_code == 0
+    assert "Tomas Reyl" in table.output
+    split = runner.invoke(entities, ["split", "Lise Arne", "Arne"], obj=_Obj(store))
+    assert split.exit_code == 0, split.output
