@@ -222,7 +222,7 @@ def _is_lower(token: str) -> bool:
 
 def _strip_segment(segment: str) -> list[str]:
     """The name words of one comma-separated part of a name."""
-    tokens = segment.split()
+    tokens = [t for t in segment.split() if any(ch.isalnum() for ch in t)]
     words = [_fold_word(t) for t in tokens]
     cut = 0
     for i in range(len(words)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from storyline.model import Analysis
@@ -43,12 +44,44 @@ def analyse_texts(
     for processor, indices in groups.items():
         nlp = _model(items[indices[0]][1])
         limit = nlp.max_length - 1
-        texts = (items[i][0][:limit] for i in indices)
+        texts = (_for_model(items[i][0])[:limit] for i in indices)
         for i, doc in zip(
             indices, nlp.pipe(texts, batch_size=batch_size, n_process=n_process), strict=True
         ):
-            results[i] = _rules(_parsed(items[i][0], doc), processor)
+            original = items[i][0]
+            seen = _for_model(original)
+            results[i] = _restore(_rules(_parsed(seen, doc), processor), original, seen)
     return [r for r in results if r is not None]
+
+
+_BRACKETED_NAME = re.compile(r"\b([A-Z]\w*) \(([A-Z][\w.-]*)\) (?=[A-Z])")
+
+
+def _for_model(text: str) -> str:
+    """The text the model reads: an editor's bracketed first name ("President (Donald) Trump")
+    unbracketed so the name is found whole. Same length, so every offset stays valid."""
+    return _BRACKETED_NAME.sub(lambda m: f"{m.group(1)}  {m.group(2)}  ", text)
+
+
+def _restore(analysis: Analysis, original: str, seen: str) -> Analysis:
+    """Surfaces from the original text when the model read an unbracketed copy of it."""
+    if seen == original:
+        return analysis
+    return replace(
+        analysis,
+        entities=tuple(replace(e, name=" ".join(e.name.split())) for e in analysis.entities),
+        mentions=tuple(replace(m, text=original[m.start : m.end]) for m in analysis.mentions),
+        quotes=tuple(
+            replace(
+                q,
+                text=original[q.start : q.end],
+                speaker_mention=original[q.speaker_start : q.speaker_end]
+                if q.speaker_start is not None and q.speaker_end is not None
+                else q.speaker_mention,
+            )
+            for q in analysis.quotes
+        ),
+    )
 
 
 def _model(language: str | None) -> Any:

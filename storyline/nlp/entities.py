@@ -164,12 +164,14 @@ class _Resolver:
         return None
 
     def add(self, start: int, end: int, idx: int, kind: MentionKind) -> None:
+        self.mentions.append((start, end, idx, kind))
+        if self.in_quote(start):
+            return  # salience comes from the narration, not from words quoted
         if lx.cue_matches(self.text, end, end + CUE_GAP):
             self.speaking.add(idx)
         chain = self.chains[idx]
         chain.count += 1
         chain.last = start
-        self.mentions.append((start, end, idx, kind))
 
     def name_mention(self, start: int, end: int, label: str) -> None:
         if label == PERSON:
@@ -190,13 +192,15 @@ class _Resolver:
         head = head.lower()
         want = lx.ROLE_SYNONYMS.get(head, head)
         generic = head in lx.GENERIC_ROLES
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         best_idx = None
         for i, c in enumerate(self.chains):
             if c.label != PERSON or not c.roles or not (generic or want in c.roles):
                 continue
+            # a generic description ("the official") most often stands for the person quoted
             score = (
                 len(modifiers & c.roles),
+                int(generic and i in self.speaking),
                 c.count if generic else 0,
                 c.last if c.last <= pos else -c.last,
             )
@@ -219,10 +223,11 @@ class _Resolver:
         speakers = [i for i in found if i in self.speaking]
         if speakers or found:
             return (speakers or found)[-1]
+        mentioned = {idx for _, _, idx, _ in self.mentions}
         people = [
             i
             for i, c in enumerate(self.chains)
-            if c.label == PERSON and c.count and c.gender in ("", gender)
+            if c.label == PERSON and i in mentioned and c.gender in ("", gender)
         ]
         return max(people, key=lambda i: self.chains[i].count) if people else None
 
@@ -290,8 +295,9 @@ def _descriptions(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, in
     for m in DESC_RE.finditer(text):
         i = bisect_right(starts, m.end()) - 1
         nxt = bisect_right(starts, m.end())
-        head_start = m.start(2) if m.group(1) else m.start()
-        overlaps = i >= 0 and taken[i][1] > head_start
+        # only a name over the head noun rules a description out: its modifiers are often
+        # names themselves ("the Russian official", "the Kremlin leader")
+        overlaps = i >= 0 and taken[i][1] > m.start(3)
         titles_name = nxt < len(taken) and not text[m.end() : taken[nxt][0]].strip()
         if not overlaps and not titles_name:
             kind = "title" if m.group(1) is None and not m.group(2) else "description"
