@@ -92,10 +92,22 @@ def _steps(value: str) -> tuple[str, ...]:
     default=None,
     help="Processes for the per-article steps (default: 2 when many articles).",
 )
+@click.option(
+    "--quote-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Similarity at which quotes from different outlets count as the same "
+    "utterance (default tuned on examples/; see `storyline eval quotes`).",
+)
 @json_option
 @click.pass_obj
 def ingest(
-    obj: Ctx, paths: tuple[str, ...], steps: str, workers: int | None, as_json: bool
+    obj: Ctx,
+    paths: tuple[str, ...],
+    steps: str,
+    workers: int | None,
+    quote_threshold: float | None,
+    as_json: bool,
 ) -> None:
     """Ingest articles: files, directories (recursive), globs, or - for stdin.
 
@@ -140,6 +152,7 @@ def ingest(
             on_file=on_file,
             on_error=on_error,
             on_analysed=on_analysed,
+            quote_threshold=quote_threshold,
         )
         progress.update(files, completed=n_inputs)
     summary = {
@@ -316,6 +329,40 @@ def eval_dates(data: Path, limit: int | None, as_json: bool) -> None:
     from storyline.eval.table import print_result
 
     print_result(evaluate_dates(data, limit=limit), as_json=as_json, console=out_console)
+
+
+@eval_.command("quotes")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def eval_quotes(gold: Path, as_json: bool) -> None:
+    """Quotes, speakers, quotes across outlets and entity variants against a gold.json,
+    storyline beside textacy's direct_quotations.
+
+    Runs the whole pipeline on the articles next to GOLD in a temporary store first.
+    """
+    from storyline.eval.quotes import evaluate_quotes
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_quotes(gold), as_json=as_json, console=out_console)
+
+
+@eval_.command("polnear")
+@click.argument(
+    "data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="../shared/data/polnear",
+)
+@click.option("--split", type=click.Choice(["dev", "test"]), default="test", show_default=True)
+@click.option("--limit", type=int, default=None, help="Only the first N texts.")
+@json_option
+def eval_polnear(data: Path, split: str, limit: int | None, as_json: bool) -> None:
+    """Speaker and content span P/R/F1 (strict and overlap) on PolNeAR, beside textacy."""
+    from storyline.eval.polnear import evaluate_polnear
+    from storyline.eval.table import print_result
+
+    print_result(
+        evaluate_polnear(data, split=split, limit=limit), as_json=as_json, console=out_console
+    )
 
 
 def _register() -> None:

@@ -31,6 +31,7 @@ def run_pipeline(
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str], None] | None = None,
     on_analysed: Callable[[int, int], None] | None = None,
+    quote_threshold: float | None = None,
 ) -> PipelineReport:
     """Ingest `paths` and run the later steps on what changed (`workers` processes for the
     per-article steps)."""
@@ -47,6 +48,9 @@ def run_pipeline(
         from storyline.link.resolve import resolve_entities
 
         resolve_entities(store)
-        cluster_quotes(store)
+        if quote_threshold is None:
+            cluster_quotes(store)
+        else:
+            cluster_quotes(store, threshold=quote_threshold)
         report.linked = True
     return report

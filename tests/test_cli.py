@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+
+from storyline.cli import cli
 
 BODY = (
     "Harbour talks resume\n\nBy Jane Roe\n14 March 2026\n\nThe port authority and the union "
@@ -29,25 +32,23 @@ def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedP
     )
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "",
-        "ingest",
-        "list",
-        "show",
-        "search",
-        "export",
-        "eval",
-        "eval cleaning",
-        "eval extraction",
-        "eval dates",
-    ],
-)
+def _command_paths(group: click.Group, prefix: str = "") -> list[str]:
+    """Every command of the CLI, as it is typed ("eval cleaning", "entities merge", ...)."""
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix} {name}".strip()
+        paths.append(path)
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, path)
+    return paths
+
+
+@pytest.mark.parametrize("command", ["", *_command_paths(cli)])
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     result = run(tmp_path / "h.db", *command.split(), "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
+    assert len(result.stdout.split("\n\n")[1].strip()) > 10  # a real description
 
 
 def test_ingest_list_show_export(tmp_path: Path) -> None:
