@@ -25,6 +25,7 @@ from storyline.ingest.readers import content_id
 from storyline.model import Article, Line, Provenance, RawInput
 
 STAGE = "ingest.clean.v1"
+KEPT = ("body", "heading")
 # Removed lines whose language says nothing (names, dates, codes, menus) are not language-checked.
 LANGUAGE_NEUTRAL = frozenset(
     {
@@ -78,7 +79,7 @@ def clean_article(
         (outlet_from_url(urls[0] if urls else None), "outlet.url-host", ""),
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
-    if repeated:
+    if any(normalise(ln.text) in repeated for ln in decision.lines if ln.kind in KEPT):
         decision = _decide_lines(lines, title_hint, page, repeated)
 
     kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]

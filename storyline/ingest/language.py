@@ -33,6 +33,7 @@ def _identifier() -> object:
     return identifier
 
 
+@functools.lru_cache(maxsize=16384)  # the same ad slots and links recur across articles
 def detect(text: str) -> tuple[str | None, float]:
     """ISO 639-1 code and probability for `text` (None when there is no text)."""
     sample = text[:SAMPLE_CHARS].strip()

@@ -112,6 +112,7 @@ def _is_navigation(text: str) -> bool:
     return len(items) >= 3 and all(word_count(i) <= 3 for i in items) and not _ends_sentence(text)
 
 
+@functools.lru_cache(maxsize=16384)  # boilerplate lines recur across an outlet's articles
 def _pattern_reason(text: str) -> str | None:
     """The boilerplate kind a line matches wherever it stands, or None (cheapest tests first)."""
     n = word_count(text)

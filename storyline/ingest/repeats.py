@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
+from storyline.ingest.clean import KEPT
 from storyline.ingest.lines import normalise, word_count
 from storyline.model import Article
 
@@ -32,9 +33,7 @@ class OutletLines(Mapping[str, AbstractSet[str]]):
         """Whether any line of `article` is known boilerplate of its outlet (then it must be
         cleaned again with this knowledge)."""
         known = self._lines.get(article.outlet or "", set())
-        return any(
-            normalise(ln.text) in known for ln in article.lines if ln.kind in ("body", "heading")
-        )
+        return any(normalise(ln.text) in known for ln in article.lines if ln.kind in KEPT)
 
     def add(self, article: Article) -> None:
         """Count the lines of a newly cleaned article."""

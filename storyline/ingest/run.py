@@ -88,7 +88,11 @@ def ingest(
             seen.add(article_id)
             yield item
 
-    clean = functools.partial(_clean_or_error, now=moment.date())
+    # In one process the live repetition state goes straight in; workers clean without it and
+    # the few articles it touches are cleaned again here. Both give the same articles.
+    clean = functools.partial(
+        _clean_or_error, now=moment.date(), outlet_lines=outlet_lines if workers <= 1 else None
+    )
     with _mapper(workers) as mapper:
         for item, result in mapper(clean, fresh()):
             if isinstance(result, str):
@@ -136,10 +140,12 @@ def _mapper(workers: int) -> Iterator[Mapper]:
         yield parallel
 
 
-def _clean_or_error(item: RawInput, *, now: date) -> Article | str:
+def _clean_or_error(
+    item: RawInput, *, now: date, outlet_lines: OutletLines | None = None
+) -> Article | str:
     """Clean one input; a bug in one article becomes its error message, never a crash."""
     try:
-        return clean_article(item, now=now)
+        return clean_article(item, now=now, outlet_lines=outlet_lines)
     except Exception as err:  # one article's failure must not stop the others
         log.exception("cleaning failed for %s", item.source)
         why = f"{type(err).__name__}: {err}"
