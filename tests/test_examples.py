@@ -6,18 +6,9 @@ import json
 
 from conftest import EXAMPLES
 
-from storyline.eval.cleaning import evaluate_cleaning
+from storyline.eval.cleaning import METRICS, evaluate_cleaning
 
 TARGET = 0.95
-MEASURES = (
-    "title",
-    "outlet",
-    "published",
-    "implausible_header",
-    "boilerplate_recall",
-    "story_precision",
-    "story_recall",
-)
 
 
 def test_corpus_shape() -> None:
@@ -34,6 +25,6 @@ def test_cleaning_targets_on_examples() -> None:
     overall = result["overall"]
     assert overall["missing"] == 0
     assert overall["ingest_failed"] == 0
-    for measure in MEASURES:
+    for measure in METRICS:
         failing = [r["article"] for r in result["rows"] if r.get(measure) is False]
         assert overall[measure] >= TARGET, (measure, overall[measure], failing)

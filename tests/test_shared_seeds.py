@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS, need_shared
 
-from storyline.eval.cleaning import evaluate_cleaning
+from storyline.eval.cleaning import METRICS, evaluate_cleaning
 
 pytestmark = pytest.mark.shared
 
@@ -14,15 +14,7 @@ def test_seed_targets() -> None:
     need_shared(SEEDS / "gold.json")
     result = evaluate_cleaning(SEEDS / "gold.json")
     overall = result["overall"]
-    for metric in (
-        "title",
-        "outlet",
-        "published",
-        "implausible_header",
-        "boilerplate_recall",
-        "story_precision",
-        "story_recall",
-    ):
+    for metric in METRICS:
         assert overall[metric] == 1.0, (
             metric,
             [r for r in result["rows"] if r.get(metric) is not True],
