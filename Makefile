@@ -19,6 +19,8 @@ demo: $(VENV)/.ok
 	$(VENV)/bin/storyline --db $(DB) ingest examples/
 	$(VENV)/bin/storyline --db $(DB) list
 	$(VENV)/bin/storyline --db $(DB) show examples/dumps/0002.txt
+	$(VENV)/bin/storyline --db $(DB) entities | head -n 16
+	$(VENV)/bin/storyline --db $(DB) quotes --speaker "Katarina Voss" | head -n 24
 	$(VENV)/bin/storyline --db $(DB) export --format jsonl -o out/articles.jsonl
 	$(VENV)/bin/storyline eval cleaning examples/gold.json
 	@echo "demo store: $(DB); export: out/articles.jsonl"
