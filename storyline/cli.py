@@ -368,9 +368,10 @@ def eval_polnear(data: Path, split: str, limit: int | None, as_json: bool) -> No
 def _register() -> None:
     """Commands that live with their stage."""
     from storyline.link.commands import entities, quotes
+    from storyline.link.story_commands import recluster, stories, story
 
-    cli.add_command(entities)
-    cli.add_command(quotes)
+    for command in (entities, quotes, stories, story, recluster):
+        cli.add_command(command)
 
 
 _register()

@@ -1,5 +1,6 @@
 """The whole pipeline over a store: ingest (clean, date) → NLP (entities, quotes) → linking
-(canonical entities, quotes across outlets). Each step only does what is new or changed.
+(canonical entities, quotes across outlets, duplicates, events and stories). Each step only
+does what is new or changed.
 """
 
 from __future__ import annotations
@@ -48,9 +49,14 @@ def run_pipeline(
         from storyline.link.resolve import resolve_entities
 
         resolve_entities(store)
+        from storyline.link.cluster import assign_events
+        from storyline.link.dedup import find_duplicates
+
         if quote_threshold is None:
             cluster_quotes(store)
         else:
             cluster_quotes(store, threshold=quote_threshold)
+        find_duplicates(store)
+        assign_events(store)
         report.linked = True
     return report

@@ -128,6 +128,9 @@ def _entities(analysis: Analysis) -> list[dict[str, Any]]:
 
 def records(store: Store, *, with_raw: bool = False) -> Iterator[dict[str, Any]]:
     """Export records of every stored article, by publication date."""
+    from storyline.link.stories import article_assignments
+
+    assignments = article_assignments(store)
     for article in store.iter_articles():
         clusters = {
             int(r["idx"]): int(r["cluster_id"])
@@ -136,13 +139,17 @@ def records(store: Store, *, with_raw: bool = False) -> Iterator[dict[str, Any]]
                 (article.id,),
             )
         }
-        yield record(
+        rec = record(
             article,
             version=store.version_of(article.id),
             with_raw=with_raw,
             analysis=load_analysis(store, article.id),
             clusters=clusters,
         )
+        rec["story_id"], rec["event_id"], rec["dup_group"] = assignments.get(
+            article.id, (None, None, None)
+        )
+        yield rec
 
 
 def write_jsonl(store: Store, out: IO[str], *, with_raw: bool = False) -> int:

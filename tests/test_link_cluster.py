@@ -1,0 +1,103 @@
+"""Events and stories: online assignment, stability, recluster, skipped articles, ids."""
+
+from __future__ import annotations
+
+from link_helpers import add_article
+
+from storyline.link.cluster import assign_events, recluster
+from storyline.link.dedup import find_duplicates
+from storyline.link.resolve import resolve_entities
+from storyline.link.stories import article_assignments, get_story, list_stories, skipped
+from storyline.store.db import Store
+
+FERRY = [("ORG", "Saltmarsh Lines"), ("PERSON", "Miriam Okonjo")]
+FERRY_EN = (
+    "Saltmarsh Lines said on Monday it would suspend night crossings to the Orrin islands from "
+    "1 June, citing a shortage of 14 certified engineers. Council leader Miriam Okonjo called it "
+    "a betrayal of families who rely on the late boat to reach the hospital on the mainland, and "
+    "said the council would ask the transport authority to step in."
+)
+FERRY_DE = (
+    "Die Reederei Saltmarsh Lines stellt ab dem 1. Juni die Nachtfähren zu den Orrin-Inseln ein, "
+    "weil 14 geprüfte Ingenieure fehlen. Die Ratsvorsitzende Miriam Okonjo sprach von Verrat an "
+    "den Familien, die mit dem späten Schiff das Krankenhaus auf dem Festland erreichen, und will "
+    "die Verkehrsbehörde um Hilfe bitten."
+)
+MINE = [("ORG", "Kestrel Mining"), ("PERSON", "Tomas Arvid")]
+MINE_EN = (
+    "Kestrel Mining will close its copper pit at Hollow Fell by the end of the year with the loss "
+    "of 320 jobs, chief executive Tomas Arvid told analysts on Thursday. Falling ore grades and "
+    "the cost of pumping water out of the lower levels had made the site unprofitable, he said, "
+    "and workers would be offered places at the company's northern mine."
+)
+
+
+def test_translation_joins_event_and_other_topic_opens_one(store: Store) -> None:
+    en = add_article(store, FERRY_EN, source="en.txt", published="2026-05-04", entities=FERRY)
+    de = add_article(store, FERRY_DE, source="de.txt", published="2026-05-04", entities=FERRY)
+    mine = add_article(store, MINE_EN, source="mine.txt", published="2026-05-07", entities=MINE)
+    resolve_entities(store)
+    find_duplicates(store)
+    report = assign_events(store)
+    assert report.assigned == 3
+    ids = article_assignments(store)
+    assert ids[en][1] == ids[de][1]
+    assert ids[mine][1] != ids[en][1]
+    assert ids[mine][0] != ids[en][0]
+    assert ids[en][1].startswith("E")
+    assert ids[en][0].startswith("S")
+    assert ids[en][2] is None  # no duplicate
+    story = get_story(store, ids[en][1])  # an event id finds its story
+    assert story is not None
+    assert set(story.article_ids) == {en, de}
+    assert story.languages == {"en": 1, "de": 1}
+    assert "Miriam Okonjo" in story.label or "Saltmarsh Lines" in story.label
+
+
+def test_incremental_keeps_assignments_and_recluster_records_changes(store: Store) -> None:
+    en = add_article(store, FERRY_EN, source="en.txt", published="2026-05-04", entities=FERRY)
+    mine = add_article(store, MINE_EN, source="mine.txt", published="2026-05-07", entities=MINE)
+    resolve_entities(store)
+    find_duplicates(store)
+    assign_events(store)
+    before = article_assignments(store)
+    de = add_article(store, FERRY_DE, source="de.txt", published="2026-05-04", entities=FERRY)
+    resolve_entities(store)
+    find_duplicates(store)
+    assert assign_events(store).assigned == 1
+    after = article_assignments(store)
+    assert {k: after[k] for k in before} == before
+    assert after[de][1] == after[en][1]
+    # Move one article by hand: a recluster puts it back and records the move.
+    store.conn.execute(
+        "UPDATE event_members SET event_id = (SELECT event_id FROM event_members"
+        " WHERE article_id = ?) WHERE article_id = ?",
+        (mine, en),
+    )
+    changes = recluster(store)
+    assert [c.article_id for c in changes] == [en]
+    logged = store.conn.execute("SELECT article_id FROM cluster_changes").fetchall()
+    assert [r[0] for r in logged] == [en]
+    assert article_assignments(store)[en][1] == after[en][1]
+    assert len(list_stories(store)) == 2
+
+
+def test_short_article_gets_no_cluster_with_a_reason(store: Store) -> None:
+    body = "Ferry strike called off.\n\nThe union and Saltmarsh Lines agreed terms late on Sunday."
+    short = add_article(store, body, source="s.txt", published="2026-05-04")
+    find_duplicates(store)
+    report = assign_events(store)
+    assert report.skipped == 1
+    assert "too short" in skipped(store)[short]
+    assert article_assignments(store)[short] == (None, None, None)
+    assert assign_events(store).skipped == 0  # not retried on the next run
+
+
+def test_duplicate_joins_its_canonical_event(store: Store) -> None:
+    first = add_article(store, FERRY_EN, source="a.txt", published="2026-05-04", entities=FERRY)
+    copy = add_article(store, FERRY_EN + " ", source="b.txt", published="2026-05-05")
+    find_duplicates(store)
+    assign_events(store)
+    ids = article_assignments(store)
+    assert ids[first][1] == ids[copy][1]
+    assert ids[first][2] == ids[copy][2] == "D1"
