@@ -365,6 +365,41 @@ def eval_polnear(data: Path, split: str, limit: int | None, as_json: bool) -> No
     )
 
 
+@eval_.command("clusters")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", type=int, default=None, help="Only the first N gold articles.")
+@json_option
+def eval_clusters(gold: Path, limit: int | None, as_json: bool) -> None:
+    """Stories, events (B-cubed, ARI) and duplicates (pair P/R) against a gold.json or a
+    labelled JSONL (story_id, event_id, dup_group), beside e5+HDBSCAN and TF-IDF baselines.
+
+    Runs the whole pipeline on the articles in a temporary store first.
+    """
+    from storyline.eval.clusters import evaluate_clusters
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_clusters(gold, limit=limit), as_json=as_json, console=out_console)
+
+
+@eval_.command("clusters-public")
+@click.argument("name", type=click.Choice(["timeline17", "meantime"]))
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The set's folder (default ../shared/data/timeline17 or ../shared/data/meantime_en).",
+)
+@click.option("--limit", type=int, default=None, help="Articles (timeline17 default: 300).")
+@json_option
+def eval_clusters_public(name: str, data: Path | None, limit: int | None, as_json: bool) -> None:
+    """Story/event clustering on a public set, storyline beside the two baselines."""
+    from storyline.eval.clusters import evaluate_public
+    from storyline.eval.table import print_result
+
+    folder = data or Path("../shared/data") / ("meantime_en" if name == "meantime" else name)
+    print_result(evaluate_public(name, folder, limit=limit), as_json=as_json, console=out_console)
+
+
 def _register() -> None:
     """Commands that live with their stage."""
     from storyline.link.commands import entities, quotes
