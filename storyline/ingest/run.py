@@ -13,21 +13,22 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from storyline.errors import InputError
 from storyline.ingest.clean import clean_article
 from storyline.ingest.readers import content_id, read_inputs
-from storyline.ingest.reconcile import reconcile_dates
+from storyline.ingest.reconcile import DateNote, note, reconcile_dates
 from storyline.ingest.repeats import OutletLines
 from storyline.model import Article, RawInput
 from storyline.store.db import Store
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 100
-IN_FLIGHT = 64  # inputs handed to worker processes ahead of the one being stored
+CHUNK = 8  # inputs per hand-over to a worker process: fewer round trips, same order
+IN_FLIGHT = 8  # chunks handed out ahead of the one being stored
 
 
 @dataclass
@@ -67,6 +68,7 @@ def ingest(
     run_id = store.start_run()
     outlet_lines = OutletLines(store.outlet_line_counts())
     batch: list[tuple[RawInput, Article]] = []
+    notes: list[DateNote] = []
     seen: set[str] = set()
 
     def fail(message: str, source: str, line: int | None) -> None:
@@ -101,11 +103,12 @@ def ingest(
             if outlet_lines.touches(result):  # repeated lines known only here: clean again
                 result = clean_article(item, now=moment.date(), outlet_lines=outlet_lines)
             outlet_lines.add(result)
+            notes.append(note(result))
             batch.append((item, result))
             if len(batch) >= BATCH_SIZE:
                 _flush(store, batch, report)
     _flush(store, batch, report)
-    report.redated = reconcile_dates(store, report.new_ids, moment.date())
+    report.redated = reconcile_dates(store, notes, moment.date())
     store.finish_run(run_id, report.ingested, report.already, report.failed)
     return report
 
@@ -127,17 +130,30 @@ def _mapper(workers: int) -> Iterator[Mapper]:
         def parallel(
             fn: Callable[[RawInput], Article | str], items: Iterator[RawInput]
         ) -> Iterator[tuple[RawInput, Article | str]]:
-            pending: deque[tuple[RawInput, Any]] = deque()
+            # Inputs go out in chunks (fewer round trips), at most IN_FLIGHT chunks ahead, and
+            # come back in input order; reading stays in this thread, as does the store.
+            # Workers get no raw bytes: the store keeps them, cleaning reads the text.
+            pending: deque[tuple[list[RawInput], Any]] = deque()
+            chunk: list[RawInput] = []
             for item in items:
-                pending.append((item, pool.apply_async(fn, (item,))))
+                chunk.append(item)
+                if len(chunk) == CHUNK:
+                    pending.append((chunk, pool.map_async(fn, [_light(i) for i in chunk])))
+                    chunk = []
                 while len(pending) > IN_FLIGHT or (pending and pending[0][1].ready()):
-                    head, result = pending.popleft()
-                    yield head, result.get()
+                    done, results = pending.popleft()
+                    yield from zip(done, results.get(), strict=True)
+            if chunk:
+                pending.append((chunk, pool.map_async(fn, [_light(i) for i in chunk])))
             while pending:
-                head, result = pending.popleft()
-                yield head, result.get()
+                done, results = pending.popleft()
+                yield from zip(done, results.get(), strict=True)
 
         yield parallel
+
+
+def _light(item: RawInput) -> RawInput:
+    return replace(item, raw_bytes=b"")
 
 
 def _clean_or_error(

@@ -241,6 +241,12 @@ CREATE TABLE cluster_changes (             -- what a recluster moved
 );
 """
 
+V4_IDENTITY_INDEX = """
+-- Each insert asks for the latest version of the same URL or file: without this index that
+-- question scanned every article (ingest slowed as the store grew).
+CREATE INDEX articles_identity ON articles(COALESCE(canonical_url, url, source));
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -248,6 +254,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         V2_WHO_SAID_WHAT,
     ),
     ("stories: dedup signatures, duplicate groups, vectors, events, stories, changes", V3_STORIES),
+    ("an index on article identity (URL or file) for versions", V4_IDENTITY_INDEX),
 )
 
 
