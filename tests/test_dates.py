@@ -89,3 +89,15 @@ def test_clean_article_keeps_every_claim() -> None:
     assert article.published == "2025-10-27"
     assert {c.source for c in article.date_claims} == {"timestamp-line", "id-code"}
     assert article.rule_for("published") == "dates.publication.v1:id-code"
+
+
+def test_redate_decides_as_cleaning_does() -> None:
+    from storyline.ingest.clean import redate
+
+    body = "Port talks resume\n10 November, 11:54\n\n" + OFFICE_TEXT
+    context = date(2025, 10, 27)
+    first = clean_article(make_raw(body), now=TODAY)
+    assert first.published == "2026-11-10"
+    again = redate(first, now=TODAY, date_context=context)
+    assert again == clean_article(make_raw(body), now=TODAY, date_context=context)
+    assert again.published == "2025-11-10"

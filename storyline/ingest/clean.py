@@ -116,14 +116,7 @@ def clean_article(
         gather_evidence(f"{title or ''}\n{text}", now),
         date_context,
     )
-    chosen = next((c for c in published.claims if c.verdict == "chosen"), None)
-    prov.append(
-        Provenance(
-            field="published",
-            rule=f"{dates.RULE}:{chosen.source}" if chosen else dates.RULE,
-            evidence=chosen.evidence if chosen else "no plausible claim",
-        )
-    )
+    prov.append(_published_provenance(published))
     return Article(
         id=content_id(raw.raw),
         source=raw.source,
@@ -153,6 +146,35 @@ def clean_article(
         published_confidence=published.confidence,
         provenance=tuple(prov),
         extra_json=raw.extra_json,
+    )
+
+
+def redate(article: Article, *, now: date, date_context: date | None) -> Article:
+    """The article with its publication date decided again from its own claims, e.g. with a
+    corpus context for a year-less date: the same decision `clean_article` makes, without
+    cleaning the text again."""
+    raw_claims = [(dates.reparse(c), c.source, c.evidence) for c in article.date_claims]
+    published = dates.decide(
+        [(p, s, e) for p, s, e in raw_claims if p is not None],
+        gather_evidence(f"{article.title or ''}\n{article.text}", now),
+        date_context,
+    )
+    prov = tuple(p for p in article.provenance if p.field != "published")
+    return replace(
+        article,
+        date_claims=published.claims,
+        published=published.value,
+        published_confidence=published.confidence,
+        provenance=(*prov, _published_provenance(published)),
+    )
+
+
+def _published_provenance(published: dates.Published) -> Provenance:
+    chosen = next((c for c in published.claims if c.verdict == "chosen"), None)
+    return Provenance(
+        field="published",
+        rule=f"{dates.RULE}:{chosen.source}" if chosen else dates.RULE,
+        evidence=chosen.evidence if chosen else "no plausible claim",
     )
 
 

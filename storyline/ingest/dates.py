@@ -115,6 +115,16 @@ def _complete_year(
     return candidates[-1], tuple(candidates)
 
 
+def reparse(claim: DateClaim) -> ParsedDate | None:
+    """The parsed date behind a stored claim, read again from its evidence (a year we
+    supplied is dropped again, so that it can be chosen anew)."""
+    if claim.source == "url":
+        return date_in_url(claim.evidence)
+    if claim.source == "id-code":
+        return date_in_code(claim.evidence)
+    return parse_date(claim.evidence)
+
+
 def copyright_years(text: str) -> frozenset[int]:
     """Years named in copyright notices ("© 2026", "Copyright 2019-2026") of a page."""
     return frozenset(int(y) for y in _COPYRIGHT_YEAR.findall(text))

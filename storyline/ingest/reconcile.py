@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from storyline.ingest.clean import clean_article
-from storyline.ingest.repeats import OutletLines
+from storyline.ingest.clean import redate
 from storyline.model import Article
 from storyline.store.db import Store
 
@@ -69,18 +68,12 @@ def reconcile_dates(store: Store, notes: Sequence[DateNote], now: date) -> int:
     if context is None:
         return 0
     changed = 0
-    outlet_lines = OutletLines(store.outlet_line_counts())
     for article_id in pending:
-        raw, old = store.raw_input(article_id), store.get(article_id)
-        if raw is None or old is None:
+        old = store.get(article_id)
+        if old is None:
             continue
         received = store.received_at(article_id)
-        new = clean_article(
-            raw,
-            now=received.date() if received else now,
-            outlet_lines=outlet_lines,
-            date_context=context,
-        )
+        new = redate(old, now=received.date() if received else now, date_context=context)
         if new.published != old.published or new.date_claims != old.date_claims:
             store.replace_article(new)
             changed += 1

@@ -20,10 +20,15 @@ MAX_WORDS = 15  # only short lines: story paragraphs repeat in rewrites, and mus
 
 
 class OutletLines(Mapping[str, AbstractSet[str]]):
-    """outlet → the lines (normalised) that count as its boilerplate by repetition."""
+    """outlet → the lines (normalised) that count as its boilerplate by repetition.
+
+    A line counts once per *headline*: versions and copies of one story share their lines
+    without those lines being boilerplate.
+    """
 
     def __init__(self, counts: Mapping[tuple[str, str], int]) -> None:
         self._counts: Counter[tuple[str, str]] = Counter(counts)
+        self._seen: set[tuple[str, str, str]] = set()  # (outlet, line, headline) this run
         self._lines: dict[str, set[str]] = {}
         for (outlet, key), n in self._counts.items():
             if n >= MIN_ARTICLES:
@@ -44,7 +49,11 @@ class OutletLines(Mapping[str, AbstractSet[str]]):
             for ln in article.lines
             if ln.kind not in ("blank", "title") and word_count(ln.text) <= MAX_WORDS
         }
+        headline = normalise(article.title or article.id)
         for key in keys - {""}:
+            if (article.outlet, key, headline) in self._seen:
+                continue
+            self._seen.add((article.outlet, key, headline))
             self._counts[(article.outlet, key)] += 1
             if self._counts[(article.outlet, key)] >= MIN_ARTICLES:
                 self._lines.setdefault(article.outlet, set()).add(key)

@@ -314,10 +314,11 @@ class Store:
         return datetime.fromisoformat(row[0]) if row else None
 
     def outlet_line_counts(self) -> dict[tuple[str, str], int]:
-        """In how many articles of each outlet each line (normalised) appears, for the lines
-        seen more than once (a line seen in several articles of one outlet is boilerplate)."""
+        """Under how many headlines of each outlet each line (normalised) appears, for the lines
+        seen more than once (a line under several headlines of one outlet is boilerplate)."""
         rows = self.conn.execute(
-            "SELECT a.outlet, l.key, COUNT(DISTINCT l.article_id) AS n FROM article_lines l"
+            "SELECT a.outlet, l.key, COUNT(DISTINCT COALESCE(a.title, a.id)) AS n"
+            " FROM article_lines l"
             " JOIN articles a ON a.id = l.article_id"
             " WHERE a.outlet IS NOT NULL AND l.key != '' AND l.kind != 'title'"
             " GROUP BY a.outlet, l.key HAVING n >= 2"
