@@ -34,7 +34,7 @@ class RawInput:
     raw: str
     body: str
     container: Literal["file", "json"] = "file"
-    raw_bytes: bytes = b""
+    raw_bytes: bytes = b""  # as read; the store keeps them only when `raw` cannot give them back
     encoding: str = "utf-8"
     fields: tuple[tuple[str, str], ...] = ()
     extra_json: str = "{}"  # other record fields, kept as metadata

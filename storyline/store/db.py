@@ -100,7 +100,7 @@ class Store:
                         raw.format,
                         raw.encoding,
                         raw.raw,
-                        raw.raw_bytes or None,
+                        _distinct_bytes(raw),
                         json.dumps(raw.fields, ensure_ascii=False),
                         raw.body if raw.body != raw.raw else None,
                         _now(),
@@ -392,6 +392,14 @@ class Store:
             "SELECT version FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return int(row[0]) if row else 0
+
+
+def _distinct_bytes(raw: RawInput) -> bytes | None:
+    """The input bytes when the text alone cannot give them back (a BOM, another encoding);
+    plain UTF-8 is its text encoded, so it is not stored twice."""
+    if not raw.raw_bytes or (raw.encoding == "utf-8" and raw.raw_bytes == raw.raw.encode("utf-8")):
+        return None
+    return raw.raw_bytes
 
 
 def open_store(path: str | Path | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
