@@ -27,7 +27,9 @@ model (English: textacy knows reporting verbs for English only). Both are scored
     both systems: a reader of the quote list needs to know who it is.
   * **kind** (on found quotes): direct / partial / indirect equal to the gold's (textacy only
     ever says direct).
-  * **not_quotes**: gold `not_quotes` texts inside a predicted quote (must be 0).
+  * **not_quotes**: gold `not_quotes` texts inside a predicted quote that is no gold quote (must
+    be 0): the word "suspected" inside the rightly found partial quote "suspected quality
+    defect" is not a report of the not-quote "suspected" printed later in the same text.
   * **cross-outlet pairs** (storyline only): a gold `same_quote_across_outlets` entry gives one
     pair per two of its articles; the pair is found when quotes of both articles containing the
     entry's `starts` (or `starts_by_article`) share a predicted quote cluster. A predicted pair
@@ -202,8 +204,11 @@ def score_article(key: str, preds: Sequence[Predicted], gold: Gold) -> dict[str,
     correct = judged = unjudged = 0
     article_starts = gold.starts.get(key, set())
     matched = [p for p, t in zip(preds, texts, strict=True) if any(s in t for s in article_starts)]
+    unmatched: list[str] = []  # predicted quotes that are no gold quote
     for p in preds:
         hit = p in matched or any(_continues(p, m) for m in matched)
+        if not hit:
+            unmatched.append(norm(p.text))
         if not hit and p.kind == "indirect" and not gold.judge_indirect:
             unjudged += 1
             continue
@@ -216,7 +221,9 @@ def score_article(key: str, preds: Sequence[Predicted], gold: Gold) -> dict[str,
         "precision": (correct, judged),
         "speaker": (speaker_ok, found),
         "kind": (kind_ok, found),
-        "not_quotes": sum(any(norm(nq) in t for t in texts) for nq in gold.not_quotes.get(key, [])),
+        "not_quotes": sum(
+            any(norm(nq) in t for t in unmatched) for nq in gold.not_quotes.get(key, [])
+        ),
         "indirect_unjudged": unjudged,
         "predicted": len(preds),
     }
