@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import _shift_dates, in_fresh_process, machine  # bench/, beside this file
+from ingest import _shift_dates, in_fresh_process, machine, rss_mb  # bench/, beside this file
 from nlp import _examples, generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,12 +84,6 @@ def corpus(n: int, folder: Path) -> list[Path]:
     return paths
 
 
-def _rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 def storyline_run(paths: list[str], db: str) -> dict[str, Any]:
     """The pipeline on each chunk in turn, into one store; seconds per article per chunk."""
     from storyline.pipeline import run_pipeline
@@ -115,7 +109,7 @@ def storyline_run(paths: list[str], db: str) -> dict[str, Any]:
         "rate": articles / total,
         "curve": curve,
         "assigned": assigned,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 
@@ -140,7 +134,7 @@ def baseline_run(which: str, paths: list[str]) -> dict[str, Any]:
         "seconds": seconds,
         "rate": len(texts) / seconds,
         "clusters": len(set(labels)),
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 

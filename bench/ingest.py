@@ -123,7 +123,8 @@ def generate(root: Path, n: int) -> tuple[list[str], list[str]]:
     return txt_paths, html_paths
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -138,7 +139,7 @@ def storyline_run(paths: list[str], db: str, workers: int = 1) -> dict[str, Any]
 
     warm = next(item for item in read_inputs(paths[:1]) if isinstance(item, RawInput))
     clean_article(warm, now=datetime.now(UTC).date())
-    baseline = _rss_mb()
+    baseline = rss_mb()
     store = open_store(db)
     start = time.perf_counter()
     report = ingest(paths, store, workers=workers)
@@ -151,7 +152,7 @@ def storyline_run(paths: list[str], db: str, workers: int = 1) -> dict[str, Any]
         "seconds": seconds,
         "rate": report.ingested / seconds,
         "baseline_rss_mb": baseline,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 
@@ -168,7 +169,7 @@ def trafilatura_run(paths: list[str]) -> dict[str, Any]:
         "extracted": extracted,
         "seconds": seconds,
         "rate": len(paths) / seconds,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 

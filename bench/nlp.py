@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import in_fresh_process, machine  # bench/ingest.py, beside this file
+from ingest import in_fresh_process, machine, rss_mb  # bench/ingest.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -89,12 +89,6 @@ def generate(n: int, seed: int = 20260101) -> list[tuple[str, str]]:
     return out
 
 
-def _rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 def storyline_run(items: list[tuple[str, str]]) -> dict[str, Any]:
     """storyline's NLP stage on `items` (in a fresh process), after a warm-up per language."""
     from storyline.nlp.analyse import analyse_texts
@@ -110,7 +104,7 @@ def storyline_run(items: list[tuple[str, str]]) -> dict[str, Any]:
         "rate": len(results) / seconds,
         "quotes": sum(len(r.quotes) for r in results),
         "entities": sum(len(r.entities) for r in results),
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 
@@ -140,7 +134,7 @@ def spacy_run(items: list[tuple[str, str]]) -> dict[str, Any]:
         "seconds": seconds,
         "rate": len(items) / seconds,
         "entities": ents,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": rss_mb(),
     }
 
 
