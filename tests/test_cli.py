@@ -132,3 +132,20 @@ def test_unknown_article_and_bad_search_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no article" in result.stderr
     assert run(db, "frobnicate").returncode == 2
+
+
+def test_export_carries_quotes_and_clusters(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    text = (
+        "Harbour chief speaks out\n\nPort director Marta Olsen said on Monday that the strike "
+        'had cost the city dearly. "We cannot keep the cranes idle for another week," Olsen '
+        "told reporters outside the harbour office.\n"
+    )
+    (tmp_path / "q.txt").write_text(text, encoding="utf-8")
+    assert run(db, "ingest", str(tmp_path / "q.txt")).returncode == 0
+    record = json.loads(run(db, "export").stdout.splitlines()[0])
+    direct = [q for q in record["quotes"] if q["kind"] == "direct"]
+    assert direct[0]["text"].startswith("We cannot keep the cranes idle")
+    assert direct[0]["speaker"] == "Marta Olsen"
+    assert record["story_id"] is not None
+    assert record["event_id"] is not None

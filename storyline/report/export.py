@@ -91,7 +91,10 @@ def record(
         rec["quotes"] = [
             {
                 **{f: getattr(q, f) for f in QUOTE_EXPORT},
-                "speaker_canonical": _canonical(analysis, q.speaker_entity) or q.speaker,
+                # the person across articles (titles stripped, spellings merged) when linking
+                # has run; the article's own fullest name is kept beside it
+                "speaker": _canonical(analysis, q.speaker_entity) or q.speaker,
+                "speaker_in_article": q.speaker,
                 "cluster": (clusters or {}).get(i),
             }
             for i, q in enumerate(analysis.quotes)
