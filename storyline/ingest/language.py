@@ -44,6 +44,8 @@ def detect(text: str) -> tuple[str | None, float]:
 
 
 def _script(text: str) -> str:
+    if text.isascii():
+        return "latin"
     for name, pattern in _SCRIPTS.items():
         if len(pattern.findall(text)) > len(text) / 3:
             return name

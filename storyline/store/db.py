@@ -89,10 +89,8 @@ class Store:
         added = 0
         with self.transaction() as conn:
             for raw, article in pairs:
-                if conn.execute("SELECT 1 FROM raw_inputs WHERE id = ?", (article.id,)).fetchone():
-                    continue
-                conn.execute(
-                    "INSERT INTO raw_inputs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO raw_inputs VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         article.id,
                         raw.source,
@@ -106,6 +104,8 @@ class Store:
                         _now(),
                     ),
                 )
+                if cursor.rowcount == 0:  # the same content is already stored
+                    continue
                 self._insert_article(conn, article)
                 added += 1
         return added
