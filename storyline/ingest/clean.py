@@ -99,8 +99,12 @@ def clean_article(
         (decision.author, "clean.lines.v1:byline", ""),
     )
     lang_field = raw.field("language")
-    lang = lang_field.lower()[:2] if lang_field else language.detect(f"{title or ''}\n{text}")[0]
-    prov.append(Provenance(field="language", rule="json:language" if lang_field else "py3langid"))
+    lang = (
+        lang_field.lower()[:2] if lang_field else language.detect_article(f"{title or ''}\n{text}")
+    )
+    prov.append(
+        Provenance(field="language", rule="json:language" if lang_field else "language.detect.v1")
+    )
 
     published = dates.decide(
         dates.gather_claims(

@@ -33,6 +33,41 @@ def _identifier() -> object:
     return identifier
 
 
+# The commonest function words of the languages most news in scope is written in. A text whose
+# words are clearly one list's is that language without asking langid, which reads byte by byte
+# in Python (a third of the cleaning time before this short cut); anything unclear goes to it.
+FUNCTION_WORDS = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the of and to in that is for on with as was by at it from said has his are be",
+        "de": "der die und das ist nicht den mit von sich des auf für dem ein eine im zu sagte",
+        "fr": "le la les des est et une que dans pour qui sur pas par au du avec il a",
+        "es": "el la los las de que y en un una por con para es del se no al lo",
+        "it": "il di che la per un una non con del della sono le gli è al dei da",
+        "pt": "o a os as de que e do da em um uma para com não dos das no na",
+        "nl": "de het een en van is dat op te in niet zijn met voor die er aan",
+    }.items()
+}
+SHORTCUT_MIN_HITS = 12  # function words among the first SHORTCUT_WORDS words
+SHORTCUT_RATIO = 2.0  # the winner has at least this many times the runner-up's hits
+SHORTCUT_WORDS = 100
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _by_function_words(text: str) -> str | None:
+    tokens = [t.casefold() for t in _TOKEN.findall(text[: SAMPLE_CHARS * 2])][:SHORTCUT_WORDS]
+    hits = sorted(
+        ((sum(t in fw for t in tokens), lang) for lang, fw in FUNCTION_WORDS.items()), reverse=True
+    )
+    (best, lang), (second, _) = hits[0], hits[1]
+    return lang if best >= SHORTCUT_MIN_HITS and best >= SHORTCUT_RATIO * second else None
+
+
+def detect_article(text: str) -> str | None:
+    """The language of a whole article: function words when they are clear, else langid."""
+    return _by_function_words(text) or detect(text)[0]
+
+
 @functools.lru_cache(maxsize=16384)  # the same ad slots and links recur across articles
 def detect(text: str) -> tuple[str | None, float]:
     """ISO 639-1 code and probability for `text` (None when there is no text)."""

@@ -67,7 +67,7 @@ def reconcile_dates(store: Store, notes: Sequence[DateNote], now: date) -> int:
     context = date.fromordinal(int(statistics.median_low(days))) if days else store_context(store)
     if context is None:
         return 0
-    changed = 0
+    changed = []
     for article_id in pending:
         old = store.get(article_id)
         if old is None:
@@ -75,6 +75,6 @@ def reconcile_dates(store: Store, notes: Sequence[DateNote], now: date) -> int:
         received = store.received_at(article_id)
         new = redate(old, now=received.date() if received else now, date_context=context)
         if new.published != old.published or new.date_claims != old.date_claims:
-            store.replace_article(new)
-            changed += 1
-    return changed
+            changed.append(new)
+    store.update_dates(changed)
+    return len(changed)

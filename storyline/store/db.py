@@ -110,34 +110,37 @@ class Store:
                 added += 1
         return added
 
-    def replace_article(self, article: Article) -> None:
-        """Replace an article's derived fields (after recomputing them); the raw input stays."""
+    def update_dates(self, articles: Sequence[Article]) -> None:
+        """Store re-decided publication dates (claims, choice, provenance) in one transaction;
+        the text and lines stay as they are."""
         with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT version, created_at FROM articles WHERE id = ?", (article.id,)
-            ).fetchone()
-            conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
-            self._insert_article(
-                conn,
-                article,
-                version=row["version"] if row else None,
-                created=row["created_at"] if row else None,
-            )
+            for a in articles:
+                conn.execute(
+                    "UPDATE articles SET published = ?, published_confidence = ?,"
+                    " published_inferred = ?, updated_at = ? WHERE id = ?",
+                    (a.published, a.published_confidence, int(a.published_inferred), _now(), a.id),
+                )
+                conn.execute("DELETE FROM date_claims WHERE article_id = ?", (a.id,))
+                self._insert_claims(conn, a)
+                conn.execute(
+                    "DELETE FROM provenance WHERE article_id = ? AND field = 'published'", (a.id,)
+                )
+                conn.executemany(
+                    "INSERT INTO provenance VALUES (?,?,?,?)",
+                    [
+                        (a.id, p.field, p.rule, p.evidence)
+                        for p in a.provenance
+                        if p.field == "published"
+                    ],
+                )
 
-    def _insert_article(
-        self,
-        conn: sqlite3.Connection,
-        a: Article,
-        *,
-        version: int | None = None,
-        created: str | None = None,
-    ) -> None:
-        if version is None:  # the same URL (or file) with new content is a new version
-            prev = conn.execute(
-                "SELECT MAX(version) FROM articles WHERE COALESCE(canonical_url, url, source) = ?",
-                (a.canonical_url or a.url or a.source,),
-            ).fetchone()[0]
-            version = (prev or 0) + 1
+    def _insert_article(self, conn: sqlite3.Connection, a: Article) -> None:
+        # the same URL (or file) with new content is a new version
+        prev = conn.execute(
+            "SELECT MAX(version) FROM articles WHERE COALESCE(canonical_url, url, source) = ?",
+            (a.canonical_url or a.url or a.source,),
+        ).fetchone()[0]
+        version = (prev or 0) + 1
         now = _now()
         conn.execute(
             "INSERT INTO articles (id, source, url, canonical_url, version, title, outlet, author,"
@@ -162,7 +165,7 @@ class Store:
                 json.dumps(a.foreign_lines, ensure_ascii=False),
                 a.extra_json,
                 "ingest.clean.v1",
-                created or now,
+                now,
                 now,
             ),
         )
@@ -183,6 +186,14 @@ class Store:
                 for ln in a.lines
             ],
         )
+        self._insert_claims(conn, a)
+        conn.executemany(
+            "INSERT INTO provenance VALUES (?,?,?,?)",
+            [(a.id, p.field, p.rule, p.evidence) for p in a.provenance],
+        )
+
+    @staticmethod
+    def _insert_claims(conn: sqlite3.Connection, a: Article) -> None:
         conn.executemany(
             "INSERT INTO date_claims VALUES (?,?,?,?,?,?,?,?)",
             [
@@ -198,10 +209,6 @@ class Store:
                 )
                 for c in a.date_claims
             ],
-        )
-        conn.executemany(
-            "INSERT INTO provenance VALUES (?,?,?,?)",
-            [(a.id, p.field, p.rule, p.evidence) for p in a.provenance],
         )
 
     def record_failure(self, source: str, line: int | None, error: str) -> None:
