@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 # The languages news in storyline's scope is written in; restricting langid to them makes each
@@ -54,13 +55,25 @@ SHORTCUT_WORDS = 100
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
+_LANGS_OF = {
+    word: tuple(lang for lang, fw in FUNCTION_WORDS.items() if word in fw)
+    for fw in FUNCTION_WORDS.values()
+    for word in fw
+}
+
+
 def _by_function_words(text: str) -> str | None:
-    tokens = [t.casefold() for t in _TOKEN.findall(text[: SAMPLE_CHARS * 2])][:SHORTCUT_WORDS]
-    hits = sorted(
-        ((sum(t in fw for t in tokens), lang) for lang, fw in FUNCTION_WORDS.items()), reverse=True
-    )
-    (best, lang), (second, _) = hits[0], hits[1]
+    hits: Counter[str] = Counter()
+    for token in _TOKEN.findall(text[: SAMPLE_CHARS * 2])[:SHORTCUT_WORDS]:
+        hits.update(_LANGS_OF.get(token.casefold(), ()))
+    ranked = [*hits.most_common(2), ("", 0), ("", 0)]
+    (lang, best), (_, second) = ranked[0], ranked[1]
     return lang if best >= SHORTCUT_MIN_HITS and best >= SHORTCUT_RATIO * second else None
+
+
+def _has_function_word(text: str, lang: str) -> bool:
+    words = FUNCTION_WORDS.get(lang, frozenset())
+    return any(t.casefold() in words for t in _TOKEN.findall(text))
 
 
 def detect_article(text: str) -> str | None:
@@ -106,8 +119,8 @@ def foreign_lines(
         if len(text) < MIN_LINE_CHARS:
             continue
         other_script = _script(text) != main_script
-        if not other_script and line not in suspects:
-            continue
+        if not other_script and (line not in suspects or _has_function_word(text, article_lang)):
+            continue  # a line with the article's own function words is in its language
         lang, prob = detect(text)
         if lang and lang != article_lang and (other_script or prob >= MIN_LINE_PROB):
             out.append((text, lang))
