@@ -128,7 +128,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def storyline_run(paths: list[str], db: str, workers: int = 1) -> dict[str, Any]:
+def storyline_run(
+    paths: list[str], db: str, workers: int = 1, extensive_dates: bool = True
+) -> dict[str, Any]:
     """Ingest `paths` into a new store (in a fresh process, cleaning in `workers` processes);
     untimed warm-up on one article."""
     from storyline.ingest.clean import clean_article
@@ -142,7 +144,7 @@ def storyline_run(paths: list[str], db: str, workers: int = 1) -> dict[str, Any]
     baseline = rss_mb()
     store = open_store(db)
     start = time.perf_counter()
-    report = ingest(paths, store, workers=workers)
+    report = ingest(paths, store, workers=workers, extensive_dates=extensive_dates)
     seconds = time.perf_counter() - start
     store.close()
     return {
@@ -214,6 +216,7 @@ def report(
     traf: dict[str, Any],
     n_html: int,
     html2: dict[str, Any],
+    html3: dict[str, Any],
 ) -> str:
     """The Markdown section appended to the results file."""
     info = machine()
@@ -252,6 +255,11 @@ Ratio (b)/(c): **{ratio:.2f}** (target ≥ {TARGET_HTML_RATIO}: {ratio_ok}).
 (b2) the same HTML ingest cleaning in 2 worker processes (`ingest --workers 2`, both cores):
 **{html2["rate"]:.1f} articles/s**, ratio to (c) **{html2["rate"] / traf["rate"]:.2f}**
 ({_verdict(html2["rate"] / traf["rate"] >= TARGET_HTML_RATIO)}).
+
+(b3) the same HTML ingest with `--fast-dates` (htmldate's quick search, one core):
+**{html3["rate"]:.1f} articles/s**, ratio to (c) **{html3["rate"] / traf["rate"]:.2f}**
+({_verdict(html3["rate"] / traf["rate"] >= TARGET_HTML_RATIO)}). The default (b) runs htmldate's
+extensive search, which `storyline eval dates` needs to match htmldate's accuracy.
 """
 
 
@@ -283,8 +291,11 @@ def main() -> None:
             )
         html_run = in_fresh_process(storyline_run, html, str(root / "h.db"))
         html2_run = in_fresh_process(storyline_run, html, str(root / "h2.db"), 2)
+        html3_run = in_fresh_process(storyline_run, html, str(root / "h3.db"), 1, False)
         traf_run = in_fresh_process(trafilatura_run, html)
-    section = report(args.n, command, text_runs, html_run, traf_run, len(html), html2_run)
+    section = report(
+        args.n, command, text_runs, html_run, traf_run, len(html), html2_run, html3_run
+    )
     print(section)
     with args.out.open("a", encoding="utf-8") as fh:
         fh.write(section)

@@ -33,12 +33,20 @@ def run_pipeline(
     on_error: Callable[[str], None] | None = None,
     on_analysed: Callable[[int, int], None] | None = None,
     quote_threshold: float | None = None,
+    extensive_dates: bool = True,
 ) -> PipelineReport:
     """Ingest `paths` and run the later steps on what changed (`workers` processes for the
     per-article steps)."""
     wanted = set(steps)
     report = PipelineReport(
-        ingest(paths, store, workers=workers, on_file=on_file, on_error=on_error)
+        ingest(
+            paths,
+            store,
+            workers=workers,
+            extensive_dates=extensive_dates,
+            on_file=on_file,
+            on_error=on_error,
+        )
     )
     if "nlp" in wanted:
         from storyline.nlp.run import analyse_store

@@ -91,3 +91,10 @@ def test_stage_is_pure_and_pickles() -> None:
     a, b = clean_article(raw, now=TODAY), clean_article(raw, now=TODAY)
     assert a == b
     assert pickle.loads(pickle.dumps(a)) == a
+
+
+def test_fast_dates_read_the_page_metadata_too() -> None:
+    raw = make_raw(PAGE, source="p.html", fmt="html")
+    fast = clean_article(raw, now=TODAY, extensive_dates=False)
+    assert fast.published == "2026-03-14"
+    assert fast.text == clean_article(raw, now=TODAY).text

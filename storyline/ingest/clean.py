@@ -47,6 +47,7 @@ def clean_article(
     now: date,
     outlet_lines: Mapping[str, AbstractSet[str]] | None = None,
     date_context: date | None = None,
+    extensive_dates: bool = True,
 ) -> Article:
     """Clean and date one article.
 
@@ -54,7 +55,11 @@ def clean_article(
     lines seen in many of its articles (boilerplate by repetition); `date_context` is a date
     typical of the corpus, used to complete year-less dates.
     """
-    page = extract_page(raw.body, url=raw.field("url")) if raw.format == "html" else None
+    page = (
+        extract_page(raw.body, url=raw.field("url"), extensive_dates=extensive_dates)
+        if raw.format == "html"
+        else None
+    )
     lines = [t for t, _ in page.lines] if page else raw.body.splitlines()
     title_hint = raw.field("title") or (page.title if page else None)
     decision = _decide_lines(lines, title_hint, page, frozenset())

@@ -54,6 +54,7 @@ def ingest(
     *,
     now: datetime | None = None,
     workers: int = 1,
+    extensive_dates: bool = True,
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> IngestReport:
@@ -93,7 +94,10 @@ def ingest(
     # In one process the live repetition state goes straight in; workers clean without it and
     # the few articles it touches are cleaned again here. Both give the same articles.
     clean = functools.partial(
-        _clean_or_error, now=moment.date(), outlet_lines=outlet_lines if workers <= 1 else None
+        _clean_or_error,
+        now=moment.date(),
+        outlet_lines=outlet_lines if workers <= 1 else None,
+        extensive_dates=extensive_dates,
     )
     with _mapper(workers) as mapper:
         for item, result in mapper(clean, fresh()):
@@ -101,7 +105,12 @@ def ingest(
                 fail(result, item.source, None)
                 continue
             if outlet_lines.touches(result):  # repeated lines known only here: clean again
-                result = clean_article(item, now=moment.date(), outlet_lines=outlet_lines)
+                result = clean_article(
+                    item,
+                    now=moment.date(),
+                    outlet_lines=outlet_lines,
+                    extensive_dates=extensive_dates,
+                )
             outlet_lines.add(result)
             notes.append(note(result))
             batch.append((item, result))
@@ -157,11 +166,17 @@ def _light(item: RawInput) -> RawInput:
 
 
 def _clean_or_error(
-    item: RawInput, *, now: date, outlet_lines: OutletLines | None = None
+    item: RawInput,
+    *,
+    now: date,
+    outlet_lines: OutletLines | None = None,
+    extensive_dates: bool = True,
 ) -> Article | str:
     """Clean one input; a bug in one article becomes its error message, never a crash."""
     try:
-        return clean_article(item, now=now, outlet_lines=outlet_lines)
+        return clean_article(
+            item, now=now, outlet_lines=outlet_lines, extensive_dates=extensive_dates
+        )
     except Exception as err:  # one article's failure must not stop the others
         log.exception("cleaning failed for %s", item.source)
         why = f"{type(err).__name__}: {err}"
