@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from storyline.model import Analysis, Entity, Mention, Quote
-from storyline.store.db import Store
+from storyline.store.db import Store, from_row
 
 QUOTE_FIELDS = (
     "start",
@@ -92,7 +92,7 @@ def load_analysis(store: Store, article_id: str) -> Analysis | None:
     if head is None:
         return None
     entities = tuple(
-        Entity(id=r["id"], label=r["label"], name=r["name"], canonical=r["canonical"])
+        from_row(Entity, r)
         for r in store.conn.execute(
             "SELECT e.*, c.name AS canonical FROM entities e LEFT JOIN entity_links l"
             " ON l.article_id = e.article_id AND l.entity = e.id LEFT JOIN canonical_entities c"
@@ -101,20 +101,13 @@ def load_analysis(store: Store, article_id: str) -> Analysis | None:
         )
     )
     mentions = tuple(
-        Mention(
-            start=r["start"],
-            end=r["end"],
-            text=r["text"],
-            label=r["label"],
-            entity=r["entity"],
-            kind=r["kind"],
-        )
+        from_row(Mention, r)
         for r in store.conn.execute(
             "SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,)
         )
     )
     quotes = tuple(
-        Quote(**{f: r[f] for f in QUOTE_FIELDS})
+        from_row(Quote, r)
         for r in store.conn.execute(
             "SELECT * FROM quotes WHERE article_id = ? ORDER BY idx", (article_id,)
         )

@@ -13,10 +13,10 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline.errors import StoreError, StoreLocked
 from storyline.ingest.lines import normalise
@@ -24,6 +24,7 @@ from storyline.model import Article, DateClaim, Line, Provenance, RawInput
 from storyline.store.migrations import migrate
 
 DEFAULT_DB = "storyline.db"
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -339,34 +340,18 @@ class Store:
     def _article(self, row: sqlite3.Row) -> Article:
         aid = row["id"]
         lines = tuple(
-            Line(
-                no=r["no"],
-                text=r["text"],
-                kind=r["kind"],
-                clean=r["clean"],
-                reason=r["reason"],
-                rule=r["rule"],
-                origin=r["origin"],
-            )
+            from_row(Line, r)
             for r in self.conn.execute(
                 "SELECT * FROM article_lines WHERE article_id = ? ORDER BY origin = 'page', no",
                 (aid,),
             )
         )
         claims = tuple(
-            DateClaim(
-                value=r["value"],
-                granularity=r["granularity"],
-                source=r["source"],
-                evidence=r["evidence"],
-                verdict=r["verdict"],
-                reason=r["reason"],
-                year_completed=bool(r["year_completed"]),
-            )
+            from_row(DateClaim, r, year_completed=bool(r["year_completed"]))
             for r in self.conn.execute("SELECT * FROM date_claims WHERE article_id = ?", (aid,))
         )
         prov = tuple(
-            Provenance(field=r["field"], rule=r["rule"], evidence=r["evidence"])
+            from_row(Provenance, r)
             for r in self.conn.execute("SELECT * FROM provenance WHERE article_id = ?", (aid,))
         )
         return Article(
@@ -399,6 +384,13 @@ class Store:
             "SELECT version FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return int(row[0]) if row else 0
+
+
+def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
+    """A dataclass from a row whose columns carry its field names (`given` wins)."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    columns = row.keys()  # iterating a Row gives its values, not its columns
+    return cls(**{k: row[k] for k in columns if k in names and k not in given}, **given)
 
 
 def _distinct_bytes(raw: RawInput) -> bytes | None:
