@@ -192,3 +192,24 @@ class Article:
     def rule_for(self, name: str) -> str | None:
         """The rule that produced field `name`, if recorded."""
         return next((p.rule for p in self.provenance if p.field == name), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timex:
+    """A time expression in a text (TIMEX3-style) and its normalised value.
+
+    `start`/`end` are character offsets into the text given (`text[start:end] == self.text`).
+    `type` is DATE, TIME, DURATION or SET; `value` a TIMEX3 value (`2025-10-16`, `2025-10`,
+    `2025-W45`, `2025-10-16T14:00`, `P2W`, `XXXX-WXX-7`, `PAST_REF`), None when it cannot be
+    resolved. `anchor` says what resolved it: "absolute", "published", "narrative:<start of the
+    timex used>" or "none". `note` states an ambiguity or impossibility ("impossible date: 31
+    February"), so such a date is kept as text, never turned into a confident wrong value.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str | None
+    anchor: str
+    note: str = ""
