@@ -408,12 +408,39 @@ def eval_clusters_public(name: str, data: Path | None, limit: int | None, as_jso
     print_result(evaluate_public(name, folder, limit=limit), as_json=as_json, console=out_console)
 
 
+@eval_.command("tempeval")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/tempeval3"),
+    show_default=True,
+    help="The TempEval-3 folder.",
+)
+@click.option(
+    "--split",
+    default="te3-platinum",
+    show_default=True,
+    help="te3-platinum (the test set), TBAQ-cleaned/TimeBank or TBAQ-cleaned/AQUAINT.",
+)
+@click.option("--limit", type=int, default=None, help="Only the first N documents.")
+@json_option
+def eval_tempeval(data: Path, split: str, limit: int | None, as_json: bool) -> None:
+    """Time expressions on TempEval-3: strict and relaxed span F1, value F1 and type accuracy,
+    beside dateparser.search_dates and HeidelTime's published figures."""
+    from storyline.eval.table import print_result
+    from storyline.eval.tempeval import evaluate_tempeval
+
+    result = evaluate_tempeval(data, limit=limit, split=split)
+    print_result(result, as_json=as_json, console=out_console)
+
+
 def _register() -> None:
     """Commands that live with their stage."""
+    from storyline.compare.commands import timeline
     from storyline.link.commands import entities, quotes
     from storyline.link.story_commands import recluster, stories, story
 
-    for command in (entities, quotes, stories, story, recluster):
+    for command in (entities, quotes, stories, story, recluster, timeline):
         cli.add_command(command)
 
 

@@ -213,3 +213,45 @@ class Timex:
     value: str | None
     anchor: str
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineSource:
+    """Where a timeline line comes from: an article and the character span of its sentence."""
+
+    article_id: str
+    start: int
+    end: int
+    outlet: str | None = None
+    timex: str = ""  # the time expression as the article wrote it ("Sunday", "a day earlier")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineEntry:
+    """One happening on a story's timeline.
+
+    `date` is a TIMEX3 value at the granularity the sources give (`2025-10-16`, `2025-10`,
+    `2025-W45`, `2025`); `what` a short clause from the text; `sources` every article that
+    reports it. `conflict` names the other dates sources give for the same happening ("" when
+    they agree); `kind` is "event" (a clustered event's own date) or "mention" (a dated sentence).
+    """
+
+    date: str
+    what: str
+    actors: tuple[str, ...] = ()
+    sources: tuple[TimelineSource, ...] = ()
+    conflict: str = ""
+    kind: str = "mention"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventDate:
+    """When an event happened (the interview, not its publication), with evidence.
+
+    `value` is a TIMEX3 date or None; `confidence` the share of the evidence that agrees;
+    `evidence` lines such as "a1b2c3d4: 'Sunday' → 2025-10-26 (lede)".
+    """
+
+    value: str | None
+    confidence: float
+    evidence: tuple[str, ...] = ()

@@ -49,9 +49,10 @@ def run_pipeline(
         )
     )
     if "nlp" in wanted:
-        from storyline.nlp.run import analyse_store
+        from storyline.nlp.run import analyse_store, timex_store
 
         report.analysed = analyse_store(store, n_process=workers, on_progress=on_analysed)
+        timex_store(store)
     if "link" in wanted and "nlp" in wanted:
         from storyline.link.quotes import cluster_quotes
         from storyline.link.resolve import resolve_entities

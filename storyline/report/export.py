@@ -15,6 +15,7 @@ from typing import IO, Any
 from storyline.model import Analysis, Article
 from storyline.store.analyses import load_analysis
 from storyline.store.db import Store
+from storyline.store.timexes import TIMEX_FIELDS, load_timexes
 
 LATER_STAGE_FIELDS = ("story_id", "event_id", "dup_group", "entities", "quotes", "timexes")
 QUOTE_EXPORT = (
@@ -134,6 +135,7 @@ def records(store: Store, *, with_raw: bool = False) -> Iterator[dict[str, Any]]
     from storyline.link.stories import article_assignments
 
     assignments = article_assignments(store)
+    timexed = {r[0] for r in store.conn.execute("SELECT article_id FROM timex_runs")}
     for article in store.iter_articles():
         clusters = {
             int(r["idx"]): int(r["cluster_id"])
@@ -152,6 +154,10 @@ def records(store: Store, *, with_raw: bool = False) -> Iterator[dict[str, Any]]
         rec["story_id"], rec["event_id"], rec["dup_group"] = assignments.get(
             article.id, (None, None, None)
         )
+        if article.id in timexed:
+            rec["timexes"] = [
+                {f: getattr(t, f) for f in TIMEX_FIELDS} for t in load_timexes(store, article.id)
+            ]
         yield rec
 
 

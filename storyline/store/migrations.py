@@ -247,6 +247,30 @@ V4_IDENTITY_INDEX = """
 CREATE INDEX articles_identity ON articles(COALESCE(canonical_url, url, source));
 """
 
+V5_TIMEXES = """
+-- Time expressions per article (nlp/timex.py). Their values depend on the clean text and on
+-- the publication date they were anchored to, both recorded in timex_runs: when either
+-- changes (a later run completes a year, a new version of the text) they are recomputed.
+CREATE TABLE timex_runs (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    stage      TEXT NOT NULL,
+    text_sha   TEXT NOT NULL,
+    published  TEXT
+);
+CREATE TABLE timexes (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,           -- offsets into articles.text
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    type       TEXT NOT NULL,              -- DATE | TIME | DURATION | SET
+    value      TEXT,                       -- TIMEX3 value; NULL when unresolved
+    anchor     TEXT NOT NULL,              -- absolute | published | narrative:<start> | none
+    note       TEXT NOT NULL,              -- an ambiguity or impossibility, stated
+    PRIMARY KEY (article_id, idx)
+);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -255,6 +279,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ),
     ("stories: dedup signatures, duplicate groups, vectors, events, stories, changes", V3_STORIES),
     ("an index on article identity (URL or file) for versions", V4_IDENTITY_INDEX),
+    ("time expressions and the text and date they were anchored to", V5_TIMEXES),
 )
 
 

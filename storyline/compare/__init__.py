@@ -1,0 +1,1 @@
+"""Per-story comparison: event dates, timelines (later: claims, conflicts, framing)."""

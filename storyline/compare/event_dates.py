@@ -1,0 +1,77 @@
+"""When an event happened: the date its articles' ledes give it, not their publication date.
+
+Pure. A news lede dates its happening ("Lavrov said on Sunday", "declared Sunday"): the first
+day-precise DATE in an article's first `LEDE_SENTENCES` sentences, at most `MAX_LAG_DAYS` before
+its publication and not after it, is that article's vote. An article whose lede names no such
+day votes for its own publication day at half weight (the happening is usually the day before
+or the day of publication). The event's date is the value with most votes; its confidence the
+share of votes that agree; the evidence lists every vote.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from storyline.compare.timeline import sentence_spans
+from storyline.model import EventDate, Timex
+
+LEDE_SENTENCES = 2
+MAX_LAG_DAYS = 14  # a lede date further back is background, not the happening
+PUBLISHED_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class EventMember:
+    """One article of an event, with its time expressions anchored."""
+
+    id: str
+    text: str
+    published: date | None
+    timexes: tuple[Timex, ...]
+
+
+def lede_day(member: EventMember) -> Timex | None:
+    """The first day-precise date of the lede that can be the happening, or None."""
+    spans = sentence_spans(member.text)[:LEDE_SENTENCES]
+    if not spans:
+        return None
+    end = spans[-1][1]
+    for t in member.timexes:
+        if t.start >= end:
+            break
+        if t.type != "DATE" or not t.value or len(t.value) != 10 or not t.value[:4].isdigit():
+            continue
+        try:
+            day = date.fromisoformat(t.value)
+        except ValueError:
+            continue
+        if member.published is None or (
+            member.published - timedelta(days=MAX_LAG_DAYS) <= day <= member.published
+        ):
+            return t
+    return None
+
+
+def event_date(members: Sequence[EventMember]) -> EventDate:
+    """The date an event happened, by the votes of its articles' ledes."""
+    votes: Counter[str] = Counter()
+    evidence = []
+    for m in members:
+        found = lede_day(m)
+        if found is not None and found.value:
+            votes[found.value] += 1.0
+            evidence.append(f"{m.id[:8]}: '{found.text}' → {found.value} (lede)")
+        elif m.published is not None:
+            votes[m.published.isoformat()] += PUBLISHED_WEIGHT
+            evidence.append(f"{m.id[:8]}: published {m.published.isoformat()} (no day in lede)")
+    if not votes:
+        return EventDate(value=None, confidence=0.0, evidence=("no article gives a date",))
+    best = max(votes, key=lambda v: (votes[v], v))
+    return EventDate(
+        value=best,
+        confidence=round(votes[best] / sum(votes.values()), 3),
+        evidence=tuple(evidence),
+    )

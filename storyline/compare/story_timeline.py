@@ -1,0 +1,125 @@
+"""A stored story's event dates and timeline (reads the store; the logic is in the pure
+modules `event_dates` and `timeline`).
+
+An article without a publication date cannot anchor "Sunday" or "last month". Within a story it
+takes an inferred anchor: the latest publication date of the dated articles of its event, else
+of its story (an undated report of an interview appeared no earlier than the interview and, in a
+developing story, close to its other reports). Its time expressions are found again against that
+anchor, and it gets a bounded publication interval: from its event's date (or the latest date
+its text names) to that anchor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from storyline.compare.event_dates import EventMember, event_date
+from storyline.compare.timeline import CALENDAR, TimelineDoc, period_start, timeline_entries
+from storyline.link.stories import StoryView
+from storyline.model import EventDate, TimelineEntry
+from storyline.nlp.run import anchor_day
+from storyline.nlp.timex import find_timexes
+from storyline.store.db import Store
+from storyline.store.timexes import load_timexes
+
+
+@dataclass(frozen=True, slots=True)
+class UndatedArticle:
+    """An article with no publication date: the anchor its dates were read from, and the
+    interval it was published in (either bound may be unknown)."""
+
+    article_id: str
+    anchor: date | None
+    earliest: str | None
+    latest: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryTimeline:
+    """Everything `storyline timeline` shows for one story."""
+
+    story: str
+    label: str
+    events: dict[str, EventDate]
+    entries: list[TimelineEntry]
+    undated: list[UndatedArticle]
+
+
+def _latest(days: list[date | None]) -> date | None:
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
+
+
+def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
+    """Event dates and the merged timeline of one story."""
+    rows = {
+        r["id"]: r
+        for r in store.conn.execute(
+            f"SELECT id, text, language, published, outlet FROM articles WHERE id IN"
+            f" ({','.join('?' * len(view.article_ids))})",
+            view.article_ids,
+        )
+    }
+    event_of = {a.id: e.id for e in view.events for a in e.articles}
+    days = {aid: anchor_day(r["published"]) for aid, r in rows.items()}
+    story_anchor = _latest(list(days.values()))
+    docs, members, anchors = [], {}, {}
+    for event in view.events:
+        event_anchor = _latest([days[a.id] for a in event.articles]) or story_anchor
+        for a in event.articles:
+            r = rows[a.id]
+            if days[a.id] is None:
+                anchors[a.id] = event_anchor
+                timexes = tuple(find_timexes(r["text"], r["language"], event_anchor))
+            else:
+                timexes = tuple(load_timexes(store, a.id))
+            docs.append(
+                TimelineDoc(a.id, r["text"], r["outlet"], timexes, _names(store, a.id), event.id)
+            )
+            members.setdefault(event.id, []).append(
+                EventMember(a.id, r["text"], days[a.id], timexes)
+            )
+    events = {eid: event_date(ms) for eid, ms in members.items()}
+    undated = [
+        _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
+    ]
+    return StoryTimeline(view.id, view.label, events, timeline_entries(docs, events), undated)
+
+
+def _names(store: Store, article_id: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(
+        (r[0], r[1], r[2])
+        for r in store.conn.execute(
+            "SELECT m.start, m.end, COALESCE(c.name, e.name) FROM mentions m"
+            " JOIN entities e ON e.article_id = m.article_id AND e.id = m.entity"
+            " LEFT JOIN entity_links l ON l.article_id = m.article_id AND l.entity = m.entity"
+            " LEFT JOIN canonical_entities c ON c.id = l.canonical_id"
+            " WHERE m.article_id = ? AND e.label IN ('PERSON', 'ORG')",
+            (article_id,),
+        )
+    )
+
+
+def _interval(
+    article_id: str, anchor: date | None, when: EventDate, docs: list[TimelineDoc]
+) -> UndatedArticle:
+    """The publication interval of an undated article: not before its event's date nor the
+    latest day its text names, not after the anchor its dates were read from."""
+    doc = next(d for d in docs if d.id == article_id)
+    lows = [
+        period_start(t.value)
+        for t in doc.timexes
+        if t.anchor == "absolute" and t.type == "DATE" and t.value and CALENDAR.fullmatch(t.value)
+    ]
+    if when.value and CALENDAR.fullmatch(when.value):
+        lows.append(period_start(when.value))
+    low = max(lows) if lows else None
+    if low and anchor and low > anchor:
+        low = anchor
+    return UndatedArticle(
+        article_id,
+        anchor,
+        low.isoformat() if low else None,
+        anchor.isoformat() if anchor else None,
+    )

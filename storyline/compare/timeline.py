@@ -1,0 +1,218 @@
+"""A story's merged timeline, built from the dated sentences of its articles and its events.
+
+Pure: `timeline_entries` takes the articles of one story (`TimelineDoc`: text, publication date,
+time expressions, entity names, event) and their events' dates, and returns sorted
+`TimelineEntry`s. Every sentence with a calendar DATE (a day, month, week, quarter, season or
+year) is a mention of a happening on that date; mentions on the same date whose words overlap
+(`SAME_HAPPENING`) are one entry with all their sources, so one happening reported by several
+outlets is one line. Each event with a date adds an entry from the lede of its first article
+(the interview, the announcement), which the ledes of its other articles join. Two entries on
+different days whose words overlap strongly (`CONFLICTING`) are the same happening dated
+differently: both are flagged with the other date and its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from storyline.model import EventDate, TimelineEntry, TimelineSource, Timex
+
+# A calendar date value: a year, month, day, ISO week, quarter, half or season of a year.
+CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-W\d\d|-Q[1-4]|-H[12]|-(?:SP|SU|FA|WI))?")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“„«(]*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n+")
+_WORD = re.compile(r"[^\W_]{4,}")
+SAME_HAPPENING = 0.12  # word overlap (Jaccard) for two same-date sentences to be one entry
+CONFLICTING = 0.3  # word overlap for two differently dated entries to be one happening
+CONFLICT_WINDOW_DAYS = 60  # dates further apart are different happenings, not a disagreement
+WHAT_CHARS = 220  # the clause shown for an entry is cut at a word boundary beyond this
+# Common words carry no happening; the list is short because rarer words are what match.
+_COMMON = frozenset(
+    "that this with from have said says were will would been their there about after "
+    "which they also into than when what more other over said told dass eine einer nicht "
+    "sich wird wurde sagte pour dans avec sont été cette elle leur plus como para pero "
+    "dijo sobre este esta который также было были".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineDoc:
+    """What the timeline needs of one article of the story."""
+
+    id: str
+    text: str
+    outlet: str | None
+    timexes: tuple[Timex, ...]
+    names: tuple[tuple[int, int, str], ...] = ()  # (start, end, canonical name) of mentions
+    event: str | None = None
+
+
+@dataclass(slots=True)
+class _Draft:
+    value: str
+    what: str
+    words: set[str]
+    kind: str
+    sources: list[TimelineSource] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line of a text."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of four letters or more, common ones left out."""
+    return {w for w in _WORD.findall(text.lower()) if w not in _COMMON}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def period_start(value: str) -> date:
+    """The first day of a calendar value's period (sorting key)."""
+    year = int(value[:4])
+    rest = value[5:]
+    if not rest:
+        return date(year, 1, 1)
+    if rest.startswith("W"):
+        return date.fromisocalendar(year, int(rest[1:3]), 1)
+    if rest.startswith("Q"):
+        return date(year, 3 * int(rest[1]) - 2, 1)
+    if rest.startswith("H"):
+        return date(year, 1 if rest[1] == "1" else 7, 1)
+    if rest in {"SP", "SU", "FA", "WI"}:
+        return date(year, {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[rest], 1)
+    if len(rest) == 2:
+        return date(year, int(rest), 1)
+    return date(year, int(rest[:2]), int(rest[3:5]))
+
+
+def _clause(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= WHAT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, WHAT_CHARS)
+    return text[: cut if cut > 0 else WHAT_CHARS] + " …"
+
+
+def _actors(doc: TimelineDoc, start: int, end: int) -> list[str]:
+    return list(dict.fromkeys(n for s, e, n in doc.names if s >= start and e <= end))
+
+
+def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, int, int, str]]:
+    """(date value, sentence start, sentence end, timex text) of each dated sentence."""
+    spans = sentence_spans(doc.text)
+    for t in doc.timexes:
+        if t.type != "DATE" or not t.value or not CALENDAR.fullmatch(t.value):
+            continue
+        start, end = next(((s, e) for s, e in spans if s <= t.start < e), (t.start, t.end))
+        yield t.value, start, end, t.text
+
+
+def _join(drafts: list[_Draft], value: str, words: set[str]) -> _Draft | None:
+    best, best_sim = None, SAME_HAPPENING
+    for d in drafts:
+        if d.value != value:
+            continue
+        sim = _overlap(d.words, words)
+        if sim >= best_sim:
+            best, best_sim = d, sim
+    return best
+
+
+def _source(doc: TimelineDoc, start: int, end: int, timex: str) -> TimelineSource:
+    return TimelineSource(article_id=doc.id, start=start, end=end, outlet=doc.outlet, timex=timex)
+
+
+def _add(
+    drafts: list[_Draft], doc: TimelineDoc, value: str, span: tuple[int, int], timex: str, kind: str
+) -> None:
+    start, end = span
+    sentence = doc.text[start:end]
+    words = content_words(sentence)
+    source = _source(doc, start, end, timex)
+    draft = _join(drafts, value, words)
+    if draft is None:
+        draft = _Draft(value, _clause(sentence), set(words), kind)
+        drafts.append(draft)
+    elif any(s.article_id == doc.id for s in draft.sources):
+        return
+    else:
+        draft.words |= words
+    draft.sources.append(source)
+    draft.actors.extend(a for a in _actors(doc, start, end) if a not in draft.actors)
+
+
+def timeline_entries(
+    docs: Sequence[TimelineDoc], event_dates: Mapping[str, EventDate] | None = None
+) -> list[TimelineEntry]:
+    """The merged timeline of one story's articles, sorted by date."""
+    drafts: list[_Draft] = []
+    for event, when in sorted((event_dates or {}).items()):
+        if when.value is None or not CALENDAR.fullmatch(when.value):
+            continue
+        ledes = [
+            (doc, spans[0])
+            for doc in docs
+            if doc.event == event and (spans := sentence_spans(doc.text))
+        ]
+        if not ledes:
+            continue
+        doc, (start, end) = ledes[0]
+        draft = _Draft(when.value, _clause(doc.text[start:end]), set(), "event")
+        drafts.append(draft)
+        for doc, (start, end) in ledes:  # the event's articles all report it
+            draft.words |= content_words(doc.text[start:end])
+            draft.sources.append(_source(doc, start, end, ""))
+            draft.actors.extend(a for a in _actors(doc, start, end) if a not in draft.actors)
+    for doc in docs:
+        for value, start, end, timex in _mentions(doc):
+            _add(drafts, doc, value, (start, end), timex, "mention")
+    conflicts = _conflicts(drafts)
+    entries = [
+        TimelineEntry(
+            date=d.value,
+            what=d.what,
+            actors=tuple(d.actors),
+            sources=tuple(d.sources),
+            conflict=conflicts.get(id(d), ""),
+            kind=d.kind,
+        )
+        for d in drafts
+    ]
+    return sorted(entries, key=lambda e: (period_start(e.date), -len(e.date), e.what))
+
+
+def _conflicts(drafts: Sequence[_Draft]) -> dict[int, str]:
+    """Entries on different days that tell the same happening: id(draft) → the other dates."""
+    days = [d for d in drafts if len(d.value) == 10]
+    found: dict[int, list[str]] = {}
+    for i, a in enumerate(days):
+        for b in days[i + 1 :]:
+            if a.value == b.value:
+                continue
+            gap = abs(period_start(a.value) - period_start(b.value))
+            if gap > timedelta(days=CONFLICT_WINDOW_DAYS):
+                continue
+            if _overlap(a.words, b.words) < CONFLICTING:
+                continue
+            found.setdefault(id(a), []).append(_describe(b))
+            found.setdefault(id(b), []).append(_describe(a))
+    return {k: "also dated " + "; ".join(v) for k, v in found.items()}
+
+
+def _describe(d: _Draft) -> str:
+    outlets = sorted({s.outlet or s.article_id[:8] for s in d.sources})
+    return f"{d.value} by {', '.join(outlets)}"
