@@ -31,6 +31,7 @@ test: $(VENV)/.ok
 bench: $(VENV)/.ok
 	$(PY) bench/ingest.py --out bench/RESULTS.md
 	$(PY) bench/nlp.py --out bench/RESULTS.md
+	$(PY) bench/timex.py --out bench/RESULTS.md
 
 lint: $(VENV)/.ok
 	$(PY) -m ruff format --check storyline tests bench

@@ -10,7 +10,6 @@ share of votes that agree; the evidence lists every vote.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -57,15 +56,16 @@ def lede_day(member: EventMember) -> Timex | None:
 
 def event_date(members: Sequence[EventMember]) -> EventDate:
     """The date an event happened, by the votes of its articles' ledes."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     evidence = []
     for m in members:
         found = lede_day(m)
         if found is not None and found.value:
-            votes[found.value] += 1.0
+            votes[found.value] = votes.get(found.value, 0.0) + 1.0
             evidence.append(f"{m.id[:8]}: '{found.text}' → {found.value} (lede)")
         elif m.published is not None:
-            votes[m.published.isoformat()] += PUBLISHED_WEIGHT
+            day = m.published.isoformat()
+            votes[day] = votes.get(day, 0.0) + PUBLISHED_WEIGHT
             evidence.append(f"{m.id[:8]}: published {m.published.isoformat()} (no day in lede)")
     if not votes:
         return EventDate(value=None, confidence=0.0, evidence=("no article gives a date",))

@@ -64,7 +64,9 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     event_of = {a.id: e.id for e in view.events for a in e.articles}
     days = {aid: anchor_day(r["published"]) for aid, r in rows.items()}
     story_anchor = _latest(list(days.values()))
-    docs, members, anchors = [], {}, {}
+    docs: list[TimelineDoc] = []
+    members: dict[str, list[EventMember]] = {}
+    anchors: dict[str, date | None] = {}
     for event in view.events:
         event_anchor = _latest([days[a.id] for a in event.articles]) or story_anchor
         for a in event.articles:
