@@ -30,6 +30,7 @@ class EventMember:
     text: str
     published: date | None
     timexes: tuple[Timex, ...]
+    anchor: date | None = None  # an undated article's inferred anchor: bounds its lede dates
 
 
 def lede_day(member: EventMember) -> Timex | None:
@@ -47,9 +48,8 @@ def lede_day(member: EventMember) -> Timex | None:
             day = date.fromisoformat(t.value)
         except ValueError:
             continue
-        if member.published is None or (
-            member.published - timedelta(days=MAX_LAG_DAYS) <= day <= member.published
-        ):
+        bound = member.published or member.anchor
+        if bound is None or bound - timedelta(days=MAX_LAG_DAYS) <= day <= bound:
             return t
     return None
 

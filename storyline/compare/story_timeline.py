@@ -80,7 +80,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
                 TimelineDoc(a.id, r["text"], r["outlet"], timexes, _names(store, a.id), event.id)
             )
             members.setdefault(event.id, []).append(
-                EventMember(a.id, r["text"], days[a.id], timexes)
+                EventMember(a.id, r["text"], days[a.id], timexes, anchors.get(a.id))
             )
     events = {eid: event_date(ms) for eid, ms in members.items()}
     undated = [

@@ -1,0 +1,165 @@
+"""Event dates, the merged story timeline, stored time expressions and `storyline timeline`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from click.testing import CliRunner
+from link_helpers import add_article
+
+from storyline.cli import cli
+from storyline.compare.event_dates import EventMember, event_date
+from storyline.compare.story_timeline import story_timeline
+from storyline.compare.timeline import TimelineDoc, period_start, sentence_spans, timeline_entries
+from storyline.link.cluster import assign_events
+from storyline.link.dedup import find_duplicates
+from storyline.link.resolve import resolve_entities
+from storyline.link.stories import list_stories
+from storyline.nlp.run import timex_store
+from storyline.nlp.timex import find_timexes
+from storyline.store.db import Store
+from storyline.store.timexes import load_timexes
+
+FERRY = [("ORG", "Saltmarsh Lines"), ("PERSON", "Miriam Okonjo")]
+FIRST = (
+    "Saltmarsh Lines said on Monday it would suspend night crossings to the Orrin islands from "
+    "1 June, citing a shortage of 14 certified engineers. Council leader Miriam Okonjo called it "
+    "a betrayal of families who rely on the late boat to reach the hospital on the mainland. "
+    "The company first warned of the shortage on 12 March."
+)
+SECOND = (
+    "Night crossings to the Orrin islands will stop from 1 June, Saltmarsh Lines announced on "
+    "Monday, blaming a shortage of 14 certified engineers. Miriam Okonjo, the council leader, "
+    "said families who rely on the late boat to reach the mainland hospital had been betrayed. "
+    "Saltmarsh Lines first warned of the engineer shortage on 14 March."
+)
+
+
+def doc(i: str, text: str, published: date | None, event: str | None = "E1") -> TimelineDoc:
+    return TimelineDoc(
+        i, text, f"Outlet {i}", tuple(find_timexes(text, "en", published)), (), event
+    )
+
+
+def test_sentence_spans_cover_each_sentence() -> None:
+    text = "First one. Second one!\nThird line"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "First one.",
+        "Second one!",
+        "Third line",
+    ]
+
+
+def test_period_start_orders_granularities() -> None:
+    assert period_start("2025-10") == date(2025, 10, 1)
+    assert period_start("2025-W45") == date(2025, 11, 3)
+    assert period_start("2025") < period_start("2025-01-02")
+
+
+def test_event_date_is_the_lede_day_not_publication() -> None:
+    text = "The minister said on Sunday that talks would resume. Nothing else was agreed."
+    member = EventMember(
+        "a", text, date(2025, 10, 27), tuple(find_timexes(text, "en", date(2025, 10, 27)))
+    )
+    when = event_date([member])
+    assert when.value == "2025-10-26"
+    assert when.confidence == 1.0
+    assert "Sunday" in when.evidence[0]
+
+
+def test_event_date_falls_back_to_publication_at_half_weight() -> None:
+    lede = "The minister said on Sunday that talks would resume."
+    plain = "Talks will resume, the minister said."
+    a = EventMember(
+        "a", lede, date(2025, 10, 27), tuple(find_timexes(lede, "en", date(2025, 10, 27)))
+    )
+    b = EventMember("b", plain, date(2025, 10, 28), ())
+    when = event_date([a, b])
+    assert when.value == "2025-10-26"
+    assert when.confidence == round(1 / 1.5, 3)
+    assert event_date([EventMember("c", plain, None, ())]).value is None
+
+
+def test_one_happening_from_two_outlets_is_one_entry_with_both_sources() -> None:
+    entries = timeline_entries(
+        [doc("a", FIRST, date(2026, 5, 5)), doc("b", SECOND, date(2026, 5, 5))]
+    )
+    june = [e for e in entries if e.date == "2026-06-01"]
+    assert len(june) == 1
+    assert {s.article_id for s in june[0].sources} == {"a", "b"}
+    assert [e.date for e in entries] == sorted(
+        (e.date for e in entries), key=lambda v: (period_start(v), -len(v))
+    )
+    # the two outlets date the first warning differently: flagged on both entries
+    warned = [e for e in entries if e.date in {"2026-03-12", "2026-03-14"}]
+    assert len(warned) == 2
+    assert all(e.conflict.startswith("also dated") for e in warned)
+
+
+def test_event_entry_gathers_every_lede_of_the_event() -> None:
+    from storyline.model import EventDate
+
+    docs = [doc("a", FIRST, date(2026, 5, 5)), doc("b", SECOND, None)]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-05-04", confidence=1.0)})
+    event = [e for e in entries if e.kind == "event"]
+    assert len(event) == 1
+    assert {s.article_id for s in event[0].sources} == {"a", "b"}
+    assert event[0].date == "2026-05-04"
+
+
+def _story(store: Store, second_published: str | None) -> list[str]:
+    ids = [
+        add_article(store, FIRST, source="a.txt", published="2026-05-05", entities=FERRY),
+        add_article(store, SECOND, source="b.txt", published=second_published, entities=FERRY),
+    ]
+    resolve_entities(store)
+    find_duplicates(store)
+    assign_events(store)
+    timex_store(store)
+    return ids
+
+
+def _monday(store: Store, article_id: str) -> str | None:
+    return next(t.value for t in load_timexes(store, article_id) if t.text == "Monday")
+
+
+def test_undated_article_reads_its_dates_against_its_event(store: Store) -> None:
+    first, second = _story(store, None)
+    assert _monday(store, second) is None  # nothing to anchor "Monday" on alone
+    (view,) = list_stories(store)
+    tl = story_timeline(store, view)
+    assert tl.events[view.events[0].id].value == "2026-05-04"
+    (undated,) = tl.undated
+    assert undated.article_id == second
+    assert undated.anchor == date(2026, 5, 5)
+    assert undated.earliest == "2026-05-04"
+    assert undated.latest == "2026-05-05"
+    june = next(e for e in tl.entries if e.date == "2026-06-01")
+    assert {s.article_id for s in june.sources} == {first, second}
+
+
+def test_timexes_are_redone_when_the_publication_date_changes(store: Store) -> None:
+    _, second = _story(store, "2026-05-05")
+    assert _monday(store, second) == "2026-05-04"  # the Monday before 5 May
+    assert timex_store(store) == 0  # nothing changed: nothing redone
+    store.conn.execute("UPDATE articles SET published = '2026-05-12' WHERE id = ?", (second,))
+    assert timex_store(store) == 1
+    assert _monday(store, second) == "2026-05-11"
+
+
+def test_timeline_command_prints_markdown_and_json(store: Store) -> None:
+    _story(store, "2026-05-05")
+    db = str(store.path)
+    runner = CliRunner()
+    md = runner.invoke(cli, ["--db", db, "timeline", "S1"])
+    assert md.exit_code == 0, md.output
+    assert "| 2026-06-01 |" in md.output
+    assert "Outlet a.txt" in md.output
+    js = runner.invoke(cli, ["--db", db, "timeline", "S1", "--format", "json"])
+    data = json.loads(js.output)
+    assert data["story"] == "S1"
+    assert data["entries"]
+    missing = runner.invoke(cli, ["--db", db, "timeline", "S99"])
+    assert missing.exit_code != 0
+    assert "storyline stories" in missing.output
