@@ -44,6 +44,7 @@ class StoryTimeline:
     events: dict[str, EventDate]
     entries: list[TimelineEntry]
     undated: list[UndatedArticle]
+    docs: list[TimelineDoc]  # the articles as read, undated ones against their inferred anchor
 
 
 def _latest(days: list[date | None]) -> date | None:
@@ -86,7 +87,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    return StoryTimeline(view.id, view.label, events, timeline_entries(docs, events), undated)
+    return StoryTimeline(view.id, view.label, events, timeline_entries(docs, events), undated, docs)
 
 
 def _names(store: Store, article_id: str) -> tuple[tuple[int, int, str], ...]:

@@ -1,0 +1,229 @@
+"""The comparison of one stored story: claims with their independent sources, conflicts and
+framing (reads the store; the logic is in `claims`, `conflicts` and `framing`).
+
+`compare_story(store, view)` returns JSON-ready data:
+``{"story", "claims": [...], "conflicts": [...], "framing": {...}}`` (README, "Comparison").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from storyline.compare.claims import (
+    ArticleInfo,
+    ClaimGroup,
+    Sentence,
+    align,
+    independent_sources,
+    split_sentences,
+)
+from storyline.compare.conflicts import (
+    Dated,
+    counts,
+    modality_conflicts,
+    number_conflicts,
+    stance_conflicts,
+)
+from storyline.compare.framing import log_odds, omissions, referents, words
+from storyline.compare.story_timeline import StoryTimeline, story_timeline
+from storyline.link.stories import StoryView
+from storyline.model import Analysis
+from storyline.nlp.run import anchor_day
+from storyline.store.analyses import load_analysis
+from storyline.store.db import Store
+
+BACKGROUND_ARTICLES = 2000  # the prior of the log-odds: the store's most recent articles
+_NAMED = re.compile(r"\b[A-ZА-Я][\w-]+")
+
+
+def _origin(analysis: Analysis | None) -> str | None:
+    """The wire service or interview an article rests on: its quotes' most cited `via`, else
+    their most cited `medium` that has a name in it (not "reporters")."""
+    if analysis is None:
+        return None
+    for field in ("via", "medium"):
+        values: Counter[str] = Counter(
+            str(v) for q in analysis.quotes if (v := getattr(q, field)) and _NAMED.search(v)
+        )
+        if values:
+            return values.most_common(1)[0][0]
+    return None
+
+
+def _canonical_speaker(analysis: Analysis, entity: int | None, fallback: str | None) -> str | None:
+    found = next((e for e in analysis.entities if e.id == entity), None)
+    return (found.canonical or found.name) if found else fallback
+
+
+def _day(tl: StoryTimeline, event: str | None, published: str | None) -> date | None:
+    when = tl.events.get(event or "")
+    if when and when.value and len(when.value) == 10:
+        return date.fromisoformat(when.value)
+    return anchor_day(published)
+
+
+def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
+    """Claims, conflicts and framing of one story."""
+    from storyline.link.quotes import embed
+
+    tl = story_timeline(store, view)
+    refs = {a.id: a for e in view.events for a in e.articles}
+    event_of = {a.id: e.id for e in view.events for a in e.articles}
+    analyses = {aid: load_analysis(store, aid) for aid in refs}
+    info = {
+        aid: ArticleInfo(aid, r.outlet, r.published, r.dup_group, _origin(analyses[aid]))
+        for aid, r in refs.items()
+    }
+    ordered = sorted(tl.docs, key=lambda d: (refs[d.id].published or "9999", d.id))
+    sentences = [
+        s for d in ordered for s in split_sentences(d.id, d.outlet, d.text, d.timexes, d.names)
+    ]
+    vectors = embed([s.text for s in sentences])
+    groups = align(sentences, vectors)
+    claims = _claims(groups, info)
+    dated = [
+        Dated(
+            s,
+            _day(tl, event_of.get(s.article_id), refs[s.article_id].published),
+            speaker,
+            event_of.get(s.article_id),
+        )
+        for s in sentences
+        for speaker in [_speaker(analyses[s.article_id], s)]
+    ]
+    quoted = [i for i, d in enumerate(dated) if d.speaker]
+    conflicts = [
+        *number_conflicts(dated),
+        *modality_conflicts(dated),
+        *stance_conflicts([dated[i] for i in quoted], vectors[quoted]),
+        *_date_conflicts(tl),
+    ]
+    return {
+        "story": view.id,
+        "claims": claims,
+        "conflicts": conflicts,
+        "framing": _framing(store, sentences, analyses, claims, event_of),
+    }
+
+
+def _speaker(analysis: Analysis | None, s: Sentence) -> str | None:
+    if analysis is None:
+        return None
+    for q in analysis.quotes:
+        if q.start < s.end and q.end > s.start and (q.speaker or q.speaker_entity is not None):
+            return _canonical_speaker(analysis, q.speaker_entity, q.speaker)
+    return None
+
+
+def _claims(groups: list[ClaimGroup], info: dict[str, ArticleInfo]) -> list[dict[str, Any]]:
+    rows = []
+    for order, g in enumerate(groups):
+        independent, origin = independent_sources(sorted(g.articles), info)
+        first = g.members[0]
+        rows.append(
+            (
+                -independent,
+                -len(g.members),
+                order,
+                {
+                    "text": first.text,
+                    "actors": list(dict.fromkeys(a for m in g.members for a in m.actors)),
+                    "numbers": sorted({n for m in g.members for n in m.numbers}),
+                    "dates": sorted({d for m in g.members for d in m.dates}),
+                    "sources": [
+                        {
+                            "article_id": m.article_id,
+                            "outlet": m.outlet,
+                            "start": m.start,
+                            "end": m.end,
+                            "text": m.text,
+                        }
+                        for m in g.members
+                    ],
+                    "independent": independent,
+                    "origin": origin,
+                },
+            )
+        )
+    rows.sort(key=lambda r: r[:3])
+    return [{"id": f"C{i}", **r[3]} for i, r in enumerate(rows, start=1)]
+
+
+def _date_conflicts(tl: StoryTimeline) -> list[dict[str, Any]]:
+    """The timeline's differently dated tellings of one happening, as conflicts."""
+    out = []
+    for e in tl.entries:
+        if not e.conflict:
+            continue
+        out.append(
+            {
+                "kind": "date",
+                "topic": e.what,
+                "over_time": False,
+                "sides": [
+                    {
+                        "value": e.date,
+                        "sources": [
+                            {
+                                "article_id": s.article_id,
+                                "outlet": s.outlet,
+                                "start": s.start,
+                                "end": s.end,
+                                "text": s.timex,
+                                "published": None,
+                            }
+                            for s in e.sources
+                        ],
+                    }
+                ],
+                "note": e.conflict,
+            }
+        )
+    return out
+
+
+def _framing(
+    store: Store,
+    sentences: list[Sentence],
+    analyses: dict[str, Analysis | None],
+    claims: list[dict[str, Any]],
+    event_of: dict[str, str],
+) -> dict[str, Any]:
+    per_outlet: dict[str, Counter[str]] = {}
+    covered: dict[str, set[str]] = {}
+    counted: dict[str, list[str]] = {}
+    for s in sentences:
+        outlet = s.outlet or s.article_id[:8]
+        per_outlet.setdefault(outlet, Counter()).update(words(s.text))
+        covered.setdefault(outlet, set()).add(s.article_id)
+        counted.setdefault(s.article_id, []).extend(p for _, _, p in counts(s.text))
+    background: Counter[str] = Counter()
+    for (text,) in store.conn.execute(
+        "SELECT text FROM articles ORDER BY rowid DESC LIMIT ?", (BACKGROUND_ARTICLES,)
+    ):
+        background.update(words(text))
+    chosen: dict[str, list[dict[str, Any]]] = {}
+    outlet_of = {s.article_id: s.outlet or s.article_id[:8] for s in sentences}
+    for aid, analysis in analyses.items():
+        if analysis is None or aid not in outlet_of:
+            continue
+        chosen.setdefault(outlet_of[aid], []).extend(
+            {
+                "speaker": _canonical_speaker(analysis, q.speaker_entity, q.speaker),
+                "text": q.text,
+                "article_id": aid,
+                "start": q.start,
+                "end": q.end,
+            }
+            for q in analysis.quotes
+            if q.kind != "indirect"
+        )
+    return {
+        "distinctive_terms": log_odds(per_outlet, background),
+        "referents": referents(sentences, counted),
+        "quotes_chosen": chosen,
+        "omissions": omissions(claims, covered, event_of),
+    }

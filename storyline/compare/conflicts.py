@@ -1,0 +1,271 @@
+"""Conflicts: where the articles of a story disagree, and whether it is a change over time.
+
+Four kinds, each found the same way in any language the word lists cover:
+* number: the same counted thing with different counts ("four occupied regions" / "five
+  historical regions"): a number followed within `COUNT_WINDOW` words by a plural noun; time
+  units are left to the timeline;
+* modality: one happening told as called off in some articles and as postponed in others
+  (`MODALITY` word lists);
+* actor: the sentences that tell that happening name different people or organisations as
+  the ones who did it;
+* stance: the same speaker's quoted sentences about the same matter in two events, one
+  negated and one not ("no meetings are needed" / "ready to meet").
+Each side lists its sources. A stance conflict whose sides come from events at least
+`OVER_TIME_DAYS` apart is a change over time (the same minister two weeks later), not outlets
+disagreeing about one moment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyline.compare.claims import Sentence
+from storyline.compare.framing import words
+from storyline.link.name_tokens import tokens
+from storyline.nlp.timex_rules import lexicon
+
+COUNT_WINDOW = 3
+OVER_TIME_DAYS = 7
+SAME_MATTER = 0.86  # embedding cosine for two quoted sentences to be about the same matter
+MIN_SHARED_WORDS = 2  # long words both share, beside the speaker's name
+LANGUAGES = ("en", "fr", "de", "es", "ru")
+MODALITY = {
+    "cancelled": (
+        r"cancel(?:l?ed|s|ling|lation)?|call(?:ed|s)? off|scrapp(?:ed)?|annul[ée]e?s?|annuler|"
+        r"abgesagt|absagen|cancelad[oa]|cancelar|отмен\w*"
+    ),
+    "postponed": (
+        r"postpon(?:ed|es|ing|ement)?|delay(?:ed|s)?|put off|pushed back|report[ée]e?s?|"
+        r"verschoben|vertagt|aplazad[oa]|pospuest[oa]|отлож\w*|перенес\w*"
+    ),
+}
+_MODALITY = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in MODALITY.items()}
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|none|nothing|without|n't|ne|pas|jamais|aucun|nicht|kein\w*|nie|"
+    r"nunca|ningún|ninguna|не|нет|никогда)\b|n't\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W_]+|\d+(?:[.,]\d+)?")
+
+
+def _number_words() -> dict[str, float]:
+    words: dict[str, float] = {}
+    for lang in LANGUAGES:
+        for w, v in lexicon(lang).get("numbers", {}).items():
+            if " " not in w and isinstance(v, int | float) and v >= 2:
+                words[w.lower()] = float(v)
+    return words
+
+
+def _time_units() -> frozenset[str]:
+    units: set[str] = set()
+    for lang in LANGUAGES:
+        lex = lexicon(lang)
+        for key in ("units", "units_plural"):
+            for w in lex.get(key, {}):
+                units.add(str(w).lower())
+    return frozenset(units)
+
+
+NUMBER_WORDS = _number_words()
+TIME_UNITS = _time_units()
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A sentence with when its article's event happened (or its publication date)."""
+
+    sentence: Sentence
+    day: date | None
+    speaker: str | None = None  # the speaker, when the sentence holds a quote
+    event: str | None = None
+
+
+def _source(d: Dated) -> dict[str, Any]:
+    s = d.sentence
+    return {
+        "article_id": s.article_id,
+        "outlet": s.outlet,
+        "start": s.start,
+        "end": s.end,
+        "text": s.text,
+        "published": d.day.isoformat() if d.day else None,
+    }
+
+
+def _sides(groups: dict[str, list[Dated]]) -> list[dict[str, Any]]:
+    return [
+        {"value": value, "sources": [_source(d) for d in ds]}
+        for value, ds in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
+def counts(text: str) -> list[tuple[float, str, str]]:
+    """(count, counted noun, phrase) for each "number … plural noun" in a sentence."""
+    words = _TOKEN.findall(text)
+    out = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        value = NUMBER_WORDS.get(low)
+        if value is None and w.isdigit() and not (len(w) == 4 and w[:2] in {"19", "20"}):
+            value = float(w)
+        if value is None:
+            continue
+        for j in range(i + 1, min(i + 1 + COUNT_WINDOW, len(words))):
+            noun = words[j].lower()
+            if len(noun) > 3 and noun.endswith("s") and not noun.isdigit():
+                if noun not in TIME_UNITS:
+                    out.append((value, noun, " ".join(words[i : j + 1])))
+                break
+    return out
+
+
+def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
+    """The same counted noun with different counts in different articles."""
+    by_noun: dict[str, dict[str, list[Dated]]] = {}
+    for d in dated:
+        for value, noun, _phrase in counts(d.sentence.text):
+            key = f"{value:g}"
+            sides = by_noun.setdefault(noun, {})
+            if not any(x.sentence.article_id == d.sentence.article_id for x in sides.get(key, [])):
+                sides.setdefault(key, []).append(d)
+    out = []
+    for noun, sides in sorted(by_noun.items()):
+        articles = {x.sentence.article_id for ds in sides.values() for x in ds}
+        if len(sides) < 2 or len(articles) < 2:
+            continue
+        # a count only one article gives, against counts others give, is still a disagreement;
+        # the same article giving two counts is a breakdown, not a conflict
+        if all(len({x.sentence.article_id for x in ds}) == len(articles) for ds in sides.values()):
+            continue
+        out.append(
+            {
+                "kind": "number",
+                "topic": f"how many {noun}",
+                "over_time": False,
+                "sides": _sides(sides),
+                "note": "",
+            }
+        )
+    return out
+
+
+def _near_modality(ds: Sequence[Dated], story_words: Counter[str]) -> str:
+    """The thing called off or postponed: of the words next to the verbs, the one the story
+    uses most (its summit or its meeting, not an adverb beside the verb)."""
+    near: set[str] = set()
+    for d in ds:
+        text = d.sentence.text
+        for p in _MODALITY.values():
+            for m in p.finditer(text):
+                window = text[max(0, m.start() - 40) : m.end() + 40]
+                near.update(w for w in words(window) if len(w) > 4 and not p.search(w))
+    return max(near, key=lambda w: (story_words[w], w)) if near else "happening"
+
+
+def _actor_near(d: Dated, at: int) -> str | None:
+    """The person or organisation named nearest to offset `at` of the sentence, the quoted
+    speaker left out (who reports it did not do it)."""
+    names = [
+        (abs(off - d.sentence.start - at), name)
+        for off, name in d.sentence.named_at
+        if name != d.speaker
+    ]
+    return min(names)[1] if names else None
+
+
+def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
+    """One happening told as called off by some and postponed by others, and who did it."""
+    sides: dict[str, list[Dated]] = {}
+    actors: dict[str, list[Dated]] = {}
+    for d in dated:
+        found = [(k, m) for k, p in _MODALITY.items() if (m := p.search(d.sentence.text))]
+        for k, _ in found:
+            sides.setdefault(k, []).append(d)
+        if found and (actor := _actor_near(d, found[0][1].start())):
+            actors.setdefault(actor, []).append(d)
+    out = []
+    every = [d for ds in sides.values() for d in ds]
+    story_words = Counter(w for d in dated for w in words(d.sentence.text))
+    matter = _near_modality(every, story_words)
+    if len(sides) == 2 and len({d.sentence.article_id for d in every}) >= 2:
+        out.append(
+            {
+                "kind": "modality",
+                "topic": f"the {matter}: called off or postponed",
+                "over_time": False,
+                "sides": _sides(sides),
+                "note": "",
+            }
+        )
+    if len(actors) >= 2 and len({d.sentence.article_id for ds in actors.values() for d in ds}) >= 2:
+        out.append(
+            {
+                "kind": "actor",
+                "topic": f"who called off the {matter}",
+                "over_time": False,
+                "sides": _sides(actors),
+                "note": "the person or organisation each account names next to the verb",
+            }
+        )
+    return out
+
+
+def _shared_matter(a: Dated, b: Dated, speaker: str) -> list[str]:
+    """Content words both sentences use, the speaker's own name left out."""
+    own = tokens([speaker])
+    wa = {w.lower() for w in _TOKEN.findall(a.sentence.text) if len(w) > 4}
+    wb = {w.lower() for w in _TOKEN.findall(b.sentence.text) if len(w) > 4}
+    return sorted(w for w in wa & wb if w not in own and not w.isdigit())
+
+
+def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
+    """The same speaker on the same matter in two events, negated in one and not in the
+    other: the closest such pair for each speaker and pair of days. Within one event (one
+    interview) outlets quoting different sentences of it is not a disagreement."""
+    best: dict[tuple[str, date | None, date | None], tuple[float, int, int, list[str]]] = {}
+    for i, a in enumerate(quoted):
+        for j in range(i + 1, len(quoted)):
+            b = quoted[j]
+            if a.speaker is None or a.speaker != b.speaker or a.event == b.event:
+                continue
+            sim = float(np.dot(vectors[i], vectors[j]))
+            if sim < SAME_MATTER:
+                continue
+            if bool(_NEGATION.search(a.sentence.text)) == bool(_NEGATION.search(b.sentence.text)):
+                continue
+            shared = _shared_matter(a, b, a.speaker)
+            if len(shared) < MIN_SHARED_WORDS:
+                continue
+            days = tuple(sorted((a.day, b.day), key=lambda d: d or date.min))
+            key = (a.speaker, days[0], days[1])
+            if key not in best or sim > best[key][0]:
+                best[key] = (sim, i, j, shared)
+    out = []
+    for (speaker, first, last), (_, i, j, shared) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        a, b = quoted[i], quoted[j]
+        gap = (last - first).days if first and last else None
+        over_time = gap is not None and gap >= OVER_TIME_DAYS
+        neg, pos = (a, b) if _NEGATION.search(a.sentence.text) else (b, a)
+        out.append(
+            {
+                "kind": "stance",
+                "topic": f"{speaker} on {' '.join(shared[:3])}",
+                "over_time": over_time,
+                "sides": _sides({"negated": [neg], "affirmed": [pos]}),
+                "note": (
+                    f"the same speaker {gap} days apart: a change over time"
+                    if over_time
+                    else "the same moment told two ways"
+                ),
+            }
+        )
+    return out
