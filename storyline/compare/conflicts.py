@@ -167,7 +167,12 @@ def _near_modality(ds: Sequence[Dated], story_words: Counter[str]) -> str:
         for p in _MODALITY.values():
             for m in p.finditer(text):
                 window = text[max(0, m.start() - 40) : m.end() + 40]
-                near.update(w for w in words(window) if len(w) > 4 and not p.search(w))
+                near.update(  # lower-case words: a thing, not a name
+                    w
+                    for w in _TOKEN.findall(window)
+                    if w.islower() and len(w) > 4 and not p.search(w)
+                )
+    near &= set(story_words)  # content words only (the story's counts leave out stop words)
     return max(near, key=lambda w: (story_words[w], w)) if near else "happening"
 
 
@@ -220,11 +225,12 @@ def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
 
 
 def _shared_matter(a: Dated, b: Dated, speaker: str) -> list[str]:
-    """Content words both sentences use, the speaker's own name left out."""
+    """Content words (not names) both sentences use, the speaker's own name left out."""
     own = tokens([speaker])
-    wa = {w.lower() for w in _TOKEN.findall(a.sentence.text) if len(w) > 4}
-    wb = {w.lower() for w in _TOKEN.findall(b.sentence.text) if len(w) > 4}
-    return sorted(w for w in wa & wb if w not in own and not w.isdigit())
+    wa = {w for w in words(a.sentence.text) if len(w) > 4}
+    wb = {w for w in words(b.sentence.text) if len(w) > 4}
+    lower = {w for w in _TOKEN.findall(a.sentence.text + " " + b.sentence.text) if w.islower()}
+    return sorted(w for w in wa & wb & lower if w not in own)
 
 
 def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
