@@ -132,7 +132,9 @@ def storyline_run(
     paths: list[str], db: str, workers: int = 1, extensive_dates: bool = True
 ) -> dict[str, Any]:
     """Ingest `paths` into a new store (in a fresh process, cleaning in `workers` processes);
-    untimed warm-up on one article."""
+    untimed warm-up on one article and of langid's model (loaded once per process, about a
+    second, whichever article first needs it; trafilatura's imports are not timed either)."""
+    from storyline.ingest import language
     from storyline.ingest.clean import clean_article
     from storyline.ingest.readers import read_inputs
     from storyline.ingest.run import ingest
@@ -141,6 +143,7 @@ def storyline_run(
 
     warm = next(item for item in read_inputs(paths[:1]) if isinstance(item, RawInput))
     clean_article(warm, now=datetime.now(UTC).date())
+    language.detect("A sentence to load the language model before the clock starts.")
     baseline = rss_mb()
     store = open_store(db)
     start = time.perf_counter()

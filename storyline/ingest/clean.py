@@ -48,18 +48,16 @@ def clean_article(
     outlet_lines: Mapping[str, AbstractSet[str]] | None = None,
     date_context: date | None = None,
     extensive_dates: bool = True,
+    page: Page | None = None,
 ) -> Article:
     """Clean and date one article.
 
     `now` is the reference date for plausibility (ingest time); `outlet_lines` maps an outlet to
     lines seen in many of its articles (boilerplate by repetition); `date_context` is a date
-    typical of the corpus, used to complete year-less dates.
+    typical of the corpus, used to complete year-less dates. `page` is the input's
+    `read_page` when it is already at hand (cleaning the article again), else it is read here.
     """
-    page = (
-        extract_page(raw.body, url=raw.field("url"), extensive_dates=extensive_dates)
-        if raw.format == "html"
-        else None
-    )
+    page = page if page is not None else read_page(raw, extensive_dates=extensive_dates)
     lines = [t for t, _ in page.lines] if page else raw.body.splitlines()
     title_hint = raw.field("title") or (page.title if page else None)
     decision = _decide_lines(lines, title_hint, page, frozenset())
@@ -156,6 +154,14 @@ def clean_article(
         provenance=tuple(prov),
         extra_json=raw.extra_json,
     )
+
+
+def read_page(raw: RawInput, *, extensive_dates: bool = True) -> Page | None:
+    """What trafilatura and htmldate find in an HTML input (None for other formats): the
+    costly part of cleaning, which does not depend on what other articles say."""
+    if raw.format != "html":
+        return None
+    return extract_page(raw.body, url=raw.field("url"), extensive_dates=extensive_dates)
 
 
 def redate(article: Article, *, now: date, date_context: date | None) -> Article:

@@ -133,6 +133,12 @@ def _pattern_reason(text: str) -> str | None:
     return next((reason for limit, test, reason in checks if n <= limit and test(text)), None)
 
 
+def _is_legal(text: str) -> bool:
+    # The lowercased line against the pattern without IGNORECASE: the same matches (its words
+    # are all lowercase) at a third of the cost; it runs on every line of every article.
+    return P.LEGAL_LOWER.search(text.lower()) is not None
+
+
 def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(tuple(P.TERMINAL_PUNCT))
 
@@ -241,9 +247,7 @@ def classify_lines(
         else:
             reasons.append(_pattern_reason(text))
 
-    legal = [
-        bool(t) and word_count(t) <= LEGAL_MAX_WORDS and bool(P.LEGAL.search(t)) for t in stripped
-    ]
+    legal = [bool(t) and word_count(t) <= LEGAL_MAX_WORDS and _is_legal(t) for t in stripped]
     body_idx = [
         i for i, t in enumerate(stripped) if reasons[i] is None and not legal[i] and _is_body(t)
     ]

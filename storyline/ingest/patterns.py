@@ -72,6 +72,7 @@ LEGAL = re.compile(
     r"à titre informatif|rechte vorbehalten)\b|©",
     re.IGNORECASE,
 )
+LEGAL_LOWER = re.compile(LEGAL.pattern)  # for lowercased text: several times cheaper
 COMMENT_POLICY = re.compile(
     r"\b(comments?|kommentare?|commentaires?|comentarios?|commenti|комментари\w*|коментар\w*)\b"
     r".*\b(respect\w*|rude|offensive|abusive|polic\w*|guidelines?|moderat\w*|users?|nutzer\w*|"

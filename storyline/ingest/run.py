@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from storyline.errors import InputError
-from storyline.ingest.clean import clean_article
+from storyline.ingest.clean import clean_article, read_page
+from storyline.ingest.html import Page
 from storyline.ingest.readers import content_id, read_inputs
 from storyline.ingest.reconcile import DateNote, note, reconcile_dates
 from storyline.ingest.repeats import OutletLines
@@ -92,7 +93,8 @@ def ingest(
             yield item
 
     # In one process the live repetition state goes straight in; workers clean without it and
-    # the few articles it touches are cleaned again here. Both give the same articles.
+    # the articles it touches are cleaned again here, from the page the worker read (the
+    # costly part, unaffected by repetition). Both give the same articles.
     clean = functools.partial(
         _clean_or_error,
         now=moment.date(),
@@ -100,16 +102,18 @@ def ingest(
         extensive_dates=extensive_dates,
     )
     with _mapper(workers) as mapper:
-        for item, result in mapper(clean, fresh()):
-            if isinstance(result, str):
-                fail(result, item.source, None)
+        for item, cleaned in mapper(clean, fresh()):
+            if isinstance(cleaned, str):
+                fail(cleaned, item.source, None)
                 continue
+            result, page = cleaned
             if outlet_lines.touches(result):  # repeated lines known only here: clean again
                 result = clean_article(
                     item,
                     now=moment.date(),
                     outlet_lines=outlet_lines,
                     extensive_dates=extensive_dates,
+                    page=page,
                 )
             outlet_lines.add(result)
             notes.append(note(result))
@@ -122,9 +126,10 @@ def ingest(
     return report
 
 
+Cleaned = tuple[Article, Page | None] | str  # the article and its page, or an error message
 Mapper = Callable[
-    [Callable[[RawInput], Article | str], Iterator[RawInput]],
-    Iterator[tuple[RawInput, Article | str]],
+    [Callable[[RawInput], Cleaned], Iterator[RawInput]],
+    Iterator[tuple[RawInput, Cleaned]],
 ]
 
 
@@ -137,8 +142,8 @@ def _mapper(workers: int) -> Iterator[Mapper]:
     with multiprocessing.get_context("fork").Pool(workers) as pool:
 
         def parallel(
-            fn: Callable[[RawInput], Article | str], items: Iterator[RawInput]
-        ) -> Iterator[tuple[RawInput, Article | str]]:
+            fn: Callable[[RawInput], Cleaned], items: Iterator[RawInput]
+        ) -> Iterator[tuple[RawInput, Cleaned]]:
             # Inputs go out in chunks (fewer round trips), at most IN_FLIGHT chunks ahead, and
             # come back in input order; reading stays in this thread, as does the store.
             # Workers get no raw bytes: the store keeps them, cleaning reads the text.
@@ -171,12 +176,14 @@ def _clean_or_error(
     now: date,
     outlet_lines: OutletLines | None = None,
     extensive_dates: bool = True,
-) -> Article | str:
+) -> Cleaned:
     """Clean one input; a bug in one article becomes its error message, never a crash."""
     try:
-        return clean_article(
-            item, now=now, outlet_lines=outlet_lines, extensive_dates=extensive_dates
+        page = read_page(item, extensive_dates=extensive_dates)
+        article = clean_article(
+            item, now=now, outlet_lines=outlet_lines, extensive_dates=extensive_dates, page=page
         )
+        return article, page
     except Exception as err:  # one article's failure must not stop the others
         log.exception("cleaning failed for %s", item.source)
         why = f"{type(err).__name__}: {err}"
