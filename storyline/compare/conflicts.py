@@ -53,7 +53,8 @@ _NEGATION = re.compile(
     r"nunca|ningún|ninguna|не|нет|никогда)\b|n't\b",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[^\W_]+|\d+(?:[.,]\d+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
 def _number_words() -> dict[str, float]:
@@ -108,6 +109,14 @@ def _sides(groups: dict[str, list[Dated]]) -> list[dict[str, Any]]:
     ]
 
 
+def number_value(written: str) -> float:
+    """A number as written: "4,000" and "4.000" are four thousand, "3,5" and "3.5" three and a
+    half (a separator followed by exactly three digits groups thousands)."""
+    if _THOUSANDS.fullmatch(written):
+        return float(re.sub(r"\D", "", written))
+    return float(written.replace(",", "."))
+
+
 def counts(text: str) -> list[tuple[float, str, str]]:
     """(count, counted noun, phrase) for each "number … plural noun" in a sentence."""
     words = _TOKEN.findall(text)
@@ -115,8 +124,8 @@ def counts(text: str) -> list[tuple[float, str, str]]:
     for i, w in enumerate(words):
         low = w.lower()
         value = NUMBER_WORDS.get(low)
-        if value is None and w.isdigit() and not (len(w) == 4 and w[:2] in {"19", "20"}):
-            value = float(w)
+        if value is None and w[0].isdigit() and not (len(w) == 4 and w[:2] in {"19", "20"}):
+            value = number_value(w)
         if value is None:
             continue
         for j in range(i + 1, min(i + 1 + COUNT_WINDOW, len(words))):
@@ -141,10 +150,6 @@ def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
     for noun, sides in sorted(by_noun.items()):
         articles = {x.sentence.article_id for ds in sides.values() for x in ds}
         if len(sides) < 2 or len(articles) < 2:
-            continue
-        # a count only one article gives, against counts others give, is still a disagreement;
-        # the same article giving two counts is a breakdown, not a conflict
-        if all(len({x.sentence.article_id for x in ds}) == len(articles) for ds in sides.values()):
             continue
         out.append(
             {
@@ -235,42 +240,46 @@ def _shared_matter(a: Dated, b: Dated, speaker: str) -> list[str]:
 
 def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
     """The same speaker on the same matter in two events, negated in one and not in the
-    other: the closest such pair for each speaker and pair of days. Within one event (one
-    interview) outlets quoting different sentences of it is not a disagreement."""
-    best: dict[tuple[str, date | None, date | None], tuple[float, int, int, list[str]]] = {}
+    other, gathered per speaker and pair of events. Within one event (one interview) outlets
+    quoting different sentences of it is not a disagreement."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for i, a in enumerate(quoted):
         for j in range(i + 1, len(quoted)):
             b = quoted[j]
             if a.speaker is None or a.speaker != b.speaker or a.event == b.event:
                 continue
-            sim = float(np.dot(vectors[i], vectors[j]))
-            if sim < SAME_MATTER:
+            if float(np.dot(vectors[i], vectors[j])) < SAME_MATTER:
                 continue
-            if bool(_NEGATION.search(a.sentence.text)) == bool(_NEGATION.search(b.sentence.text)):
+            neg_a = bool(_NEGATION.search(a.sentence.text))
+            if neg_a == bool(_NEGATION.search(b.sentence.text)):
                 continue
             shared = _shared_matter(a, b, a.speaker)
             if len(shared) < MIN_SHARED_WORDS:
                 continue
-            days = tuple(sorted((a.day, b.day), key=lambda d: d or date.min))
-            key = (a.speaker, days[0], days[1])
-            if key not in best or sim > best[key][0]:
-                best[key] = (sim, i, j, shared)
+            neg, pos = (a, b) if neg_a else (b, a)
+            key = (a.speaker, str(neg.event), str(pos.event))
+            pair = found.setdefault(key, {"negated": [], "affirmed": [], "words": Counter()})
+            for side, d in (("negated", neg), ("affirmed", pos)):
+                if d not in pair[side]:
+                    pair[side].append(d)
+            pair["words"].update(shared)
     out = []
-    for (speaker, first, last), (_, i, j, shared) in sorted(best.items(), key=lambda kv: -kv[1][0]):
-        a, b = quoted[i], quoted[j]
-        gap = (last - first).days if first and last else None
+    for (speaker, _, _), pair in found.items():
+        neg_days = [d.day for d in pair["negated"] if d.day]
+        pos_days = [d.day for d in pair["affirmed"] if d.day]
+        gap = abs((min(neg_days) - min(pos_days)).days) if neg_days and pos_days else None
         over_time = gap is not None and gap >= OVER_TIME_DAYS
-        neg, pos = (a, b) if _NEGATION.search(a.sentence.text) else (b, a)
+        matter = " ".join(w for w, _ in pair["words"].most_common(3))
         out.append(
             {
                 "kind": "stance",
-                "topic": f"{speaker} on {' '.join(shared[:3])}",
+                "topic": f"{speaker} on {matter}",
                 "over_time": over_time,
-                "sides": _sides({"negated": [neg], "affirmed": [pos]}),
+                "sides": _sides({"negated": pair["negated"], "affirmed": pair["affirmed"]}),
                 "note": (
                     f"the same speaker {gap} days apart: a change over time"
                     if over_time
-                    else "the same moment told two ways"
+                    else "the same speaker, two events close in time"
                 ),
             }
         )
