@@ -35,7 +35,8 @@ from storyline.nlp.timex_rules import lexicon
 COUNT_WINDOW = 3
 OVER_TIME_DAYS = 7
 SAME_MATTER = 0.86  # embedding cosine for two quoted sentences to be about the same matter
-MIN_SHARED_WORDS = 2  # long words both share, beside the speaker's name
+MIN_SHARED_WORDS = 1  # content words both share, beside the speaker's name
+NEGATION_REACH = 4  # words before a matter word a negation may stand
 LANGUAGES = ("en", "fr", "de", "es", "ru")
 MODALITY = {
     "cancelled": (
@@ -54,6 +55,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_NEGATABLE = re.compile(r"[\w']+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
@@ -238,6 +240,19 @@ def _shared_matter(a: Dated, b: Dated, speaker: str) -> list[str]:
     return sorted(w for w in wa & wb & lower if w not in own)
 
 
+def negated_near(text: str, matter: Sequence[str]) -> bool:
+    """Whether a negation stands within `NEGATION_REACH` words before a word of the matter
+    ("we don't need any meetings"), not merely somewhere in the sentence."""
+    toks = _NEGATABLE.findall(text)
+    low = [t.lower() for t in toks]
+    for i, t in enumerate(low):
+        if any(t.startswith(m[:5]) for m in matter):
+            window = " ".join(toks[max(0, i - NEGATION_REACH) : i])
+            if _NEGATION.search(window):
+                return True
+    return False
+
+
 def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
     """The same speaker on the same matter in two events, negated in one and not in the
     other, gathered per speaker and pair of events. Within one event (one interview) outlets
@@ -250,11 +265,11 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
                 continue
             if float(np.dot(vectors[i], vectors[j])) < SAME_MATTER:
                 continue
-            neg_a = bool(_NEGATION.search(a.sentence.text))
-            if neg_a == bool(_NEGATION.search(b.sentence.text)):
-                continue
             shared = _shared_matter(a, b, a.speaker)
             if len(shared) < MIN_SHARED_WORDS:
+                continue
+            neg_a = negated_near(a.sentence.text, shared)
+            if neg_a == negated_near(b.sentence.text, shared):
                 continue
             neg, pos = (a, b) if neg_a else (b, a)
             key = (a.speaker, str(neg.event), str(pos.event))
