@@ -32,6 +32,7 @@ bench: $(VENV)/.ok
 	$(PY) bench/ingest.py --out bench/RESULTS.md
 	$(PY) bench/nlp.py --out bench/RESULTS.md
 	$(PY) bench/timex.py --out bench/RESULTS.md
+	$(PY) bench/cluster.py --out bench/RESULTS.md --sizes 1000
 
 lint: $(VENV)/.ok
 	$(PY) -m ruff format --check storyline tests bench

@@ -1,5 +1,5 @@
 """Ingest-and-assign throughput and memory: `python bench/cluster.py --out bench/RESULTS.md
-[--sizes 1000,10000]`.
+[--sizes 1000,10000] [--steps clean,link] [--embed hash] [--workers 2]`.
 
 Corpus: the repo's own `examples/` (never third-party text) ingested into a temporary store, then
 recombined into N JSONL articles by `nlp.generate` (paragraphs rotated and shuffled, a paragraph
@@ -8,12 +8,20 @@ numbered, its numeric dates shifted by up to 400 days and a publication date spr
 so the corpus holds many distinct stories and events.
 
 Measurements, each in a fresh process (`spawn`, its own peak RSS):
-  (a) storyline: `run_pipeline(chunk, store, steps=("clean", "nlp", "link"))` on ten successive
-      chunks of N/10 articles into one store — the incremental path: each chunk is new articles
-      arriving at a store that already holds the earlier ones. Per-article seconds per chunk is
-      the curve that must stay flat as the store grows; total articles/s and peak RSS. Whatever
+  (a) storyline: `run_pipeline(chunk, store, steps=--steps, workers=--workers)` on ten
+      successive chunks of N/10 articles into one store — the incremental path: each chunk is
+      new articles arriving at a store that already holds the earlier ones. Per-article seconds
+      per chunk is the curve that must stay flat as the store grows; total articles/s and peak
+      RSS. Whatever
       the link step does at the time of the run is measured (say in the results which stages
-      existed: story/event assignment is only counted once it is wired into the pipeline);
+      existed: story/event assignment is only counted once it is wired into the pipeline).
+      The seconds spent embedding (`ensure_vectors`) and assigning (`assign_events` less its
+      embedding) are timed apart: assignment is what must stay flat, embedding is a constant
+      per article. Without the nlp step the pipeline does not link, so the bench runs
+      `find_duplicates` and `assign_events` itself (no entities then: names come from the
+      text, `name_tokens.fallback_names`). `--embed hash` swaps e5 for a hashed bag of words
+      (same shape, no model), to measure ingest and assignment at sizes whose e5 embedding
+      alone would take hours; the e5 rate is then measured on a sample and reported beside;
   (b) BERTopic-style batch baseline: e5 embeddings of the same texts + HDBSCAN, on all N at once;
   (c) TF-IDF + agglomerative batch baseline on all N at once — skipped above `AGGLO_MAX` articles,
       where its dense n × n distances no longer fit the 4 GB target.
@@ -29,9 +37,14 @@ import random
 import sys
 import tempfile
 import time
+import zlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,6 +54,9 @@ from nlp import _examples, generate
 ROOT = Path(__file__).resolve().parents[1]
 CHUNKS = 10
 AGGLO_MAX = 20_000
+HDBSCAN_MAX = 20_000  # HDBSCAN over 384 dimensions grows about quadratically: hours at 100k
+E5_SAMPLE = 256  # ledes timed for the e5 rate beside a `--embed hash` run
+EMBED_DIM = 384
 SEED = 20260101
 
 
@@ -84,33 +100,100 @@ def corpus(n: int, folder: Path) -> list[Path]:
     return paths
 
 
-def storyline_run(paths: list[str], db: str) -> dict[str, Any]:
-    """The pipeline on each chunk in turn, into one store; seconds per article per chunk."""
+def hash_embed(texts: Sequence[str], *, batch: int = 0) -> NDArray[np.float32]:
+    """A stand-in for e5 (`--embed hash`): each lower-cased word adds ±1 at a hashed one of
+    384 places; unit length. Texts sharing words are near, as with e5, at no model cost."""
+    del batch  # the signature of storyline.link.quotes.embed
+    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            h = zlib.crc32(word.encode())
+            out[row, h % EMBED_DIM] += 1.0 if h & 1 << 20 else -1.0
+    return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9))
+
+
+def _use_embedding(embed: str) -> None:
+    """`--embed hash`: storyline (and the HDBSCAN baseline) embed with `hash_embed`."""
+    import storyline.link.quotes as quotes
+
+    if embed == "hash":
+        quotes.embed = hash_embed
+
+
+class _Timed:
+    """Wraps a module's function so that the seconds spent in it add up in `seconds`."""
+
+    def __init__(self, module: Any, name: str) -> None:
+        self.seconds, self._func = 0.0, getattr(module, name)
+        setattr(module, name, self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return self._func(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+
+def storyline_run(
+    paths: list[str], db: str, steps: tuple[str, ...], workers: int, embed: str
+) -> dict[str, Any]:
+    """The pipeline on each chunk in turn, into one store; seconds per article per chunk, in
+    all and in assignment alone."""
+    import storyline.link.cluster as cluster
+    from storyline.link.dedup import find_duplicates
     from storyline.pipeline import run_pipeline
     from storyline.store.db import open_store
 
+    _use_embedding(embed)
+    embedding, assigning = _Timed(cluster, "ensure_vectors"), _Timed(cluster, "assign_events")
     store = open_store(Path(db))
-    curve, total, articles = [], 0.0, 0
+    curve, assign_curve, total, articles = [], [], 0.0, 0
     for path in paths:
-        t = time.perf_counter()
-        report = run_pipeline([path], store, steps=("clean", "nlp", "link"))
+        t, before = time.perf_counter(), (embedding.seconds, assigning.seconds)
+        report = run_pipeline([path], store, steps=steps, workers=workers)
+        if "link" in steps and "nlp" not in steps:  # the pipeline links analysed stores only
+            find_duplicates(store)
+            cluster.assign_events(store)
         seconds = time.perf_counter() - t
-        added = report.ingest.ingested
-        curve.append(seconds / max(added, 1))
+        added = max(report.ingest.ingested, 1)
+        assign = (assigning.seconds - before[1]) - (embedding.seconds - before[0])
+        curve.append(seconds / added)
+        assign_curve.append(assign / added)
+        print(
+            f"chunk {len(curve)}: {curve[-1]:.4f} s/article, assign {assign / added:.4f}",
+            file=sys.stderr,
+            flush=True,
+        )
         total += seconds
-        articles += added
-    from storyline.report.export import records
-
-    assigned = sum(r["event_id"] is not None or r["story_id"] is not None for r in records(store))
+        articles += report.ingest.ingested
+    assigned = store.conn.execute("SELECT COUNT(*) FROM event_members").fetchone()[0]
     store.close()
     return {
         "articles": articles,
         "seconds": total,
         "rate": articles / total,
         "curve": curve,
+        "assign_curve": assign_curve,
+        "embed_seconds": embedding.seconds,
+        "assign_seconds": assigning.seconds - embedding.seconds,
         "assigned": assigned,
         "peak_rss_mb": rss_mb(),
     }
+
+
+def e5_rate(paths: list[str], sample: int = E5_SAMPLE) -> float:
+    """e5 ledes per second (`ensure_vectors`' texts and batches) on the first `sample`."""
+    from storyline.link.cluster import LEDE_BATCH, embed_text
+    from storyline.link.quotes import embed
+
+    with Path(paths[0]).open(encoding="utf-8") as f:
+        recs = [json.loads(line) for _, line in zip(range(sample), f, strict=False)]
+    texts = [embed_text(r["title"], r["text"]) for r in recs]
+    embed(texts[:4])  # load the model
+    t = time.perf_counter()
+    embed(texts, batch=LEDE_BATCH)
+    return len(texts) / (time.perf_counter() - t)
 
 
 def _texts(paths: list[str]) -> list[str]:
@@ -121,10 +204,11 @@ def _texts(paths: list[str]) -> list[str]:
     return out
 
 
-def baseline_run(which: str, paths: list[str]) -> dict[str, Any]:
+def baseline_run(which: str, paths: list[str], embed: str) -> dict[str, Any]:
     """One batch baseline on all the texts at once."""
     from storyline.eval.clusters import hdbscan_partition, tfidf_partition
 
+    _use_embedding(embed)
     texts = _texts(paths)
     t = time.perf_counter()
     labels = hdbscan_partition(texts) if which == "bertopic" else tfidf_partition(texts)
@@ -138,44 +222,55 @@ def baseline_run(which: str, paths: list[str]) -> dict[str, Any]:
     }
 
 
-def report(n: int, command: str, runs: dict[str, dict[str, Any]]) -> str:
+def _ms(curve: list[float]) -> str:
+    ratio = max(curve) / min(curve) if min(curve) > 0 else float("inf")
+    return " ".join(f"{1000 * x:.1f}" for x in curve) + f" (max/min {ratio:.2f})"
+
+
+def report(n: int, command: str, args: argparse.Namespace, runs: dict[str, Any]) -> str:
     """The Markdown section appended to the results file."""
     info = machine()
     s = runs["storyline"]
     lines = [
-        f"| (a) storyline `run_pipeline` clean,nlp,link, {CHUNKS} chunks | {s['articles']:,} |"
-        f" {s['seconds']:.1f} | {s['rate']:.1f} | {s['peak_rss_mb']:.0f} |"
+        f"| (a) storyline `run_pipeline` {args.steps}, embed {args.embed}, {CHUNKS} chunks |"
+        f" {s['articles']:,} | {s['seconds']:.1f} | {s['rate']:.1f} | {s['peak_rss_mb']:.0f} |"
     ]
-    for label, key in (
-        ("(b) e5 + HDBSCAN, batch", "bertopic"),
-        ("(c) TF-IDF + agglomerative, batch", "tfidf"),
+    for label, key, limit in (
+        (f"(b) {args.embed} + HDBSCAN, batch", "bertopic", HDBSCAN_MAX),
+        ("(c) TF-IDF + agglomerative, batch", "tfidf", AGGLO_MAX),
     ):
         r = runs.get(key)
         if r is None:
-            lines.append(f"| {label} | {n:,} | skipped (n > {AGGLO_MAX:,}: O(n²) memory) | | |")
+            lines.append(f"| {label} | {n:,} | skipped (n > {limit:,}) | | |")
         else:
             lines.append(
                 f"| {label} | {r['articles']:,} | {r['seconds']:.1f} | {r['rate']:.1f} |"
                 f" {r['peak_rss_mb']:.0f} |"
             )
-    curve = " ".join(f"{1000 * x:.0f}" for x in s["curve"])
-    flat = max(s["curve"]) / min(s["curve"]) if min(s["curve"]) > 0 else float("inf")
+    e5 = ""
+    if "e5_rate" in runs:
+        rate = runs["e5_rate"]
+        e5 = (
+            f"\ne5 ledes (`ensure_vectors`' batches) on this machine now: {rate:.1f} articles/s,"
+            f" so e5 for these {n:,} would add ~{n / rate / 60:.0f} min to the total above."
+        )
     return f"""
 ## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — ingest and assign, N={n:,}
 
 - Machine: {info["platform"]}; {info["cpu"]}; {info["cores"]} cores; Python {info["python"]}
 - Command: `{command}`
 - Corpus: {n:,} JSONL articles recombined from `examples/`, fed to storyline in {CHUNKS} chunks
-  into one store; each measurement in a fresh process.
+  into one store (steps {args.steps}, {args.workers} workers, embedding {args.embed}); each
+  measurement in a fresh process.
 
 | run | articles | seconds | articles/s | peak RSS (MB) |
 |---|---:|---:|---:|---:|
 {chr(10).join(lines)}
 
-Per-article time per {100 // CHUNKS} % chunk (ms, first to last): {curve}
-(last/first max/min ratio {flat:.2f}). Articles with a story or event id after the run:
-{s["assigned"]:,} of {s["articles"]:,} (0 means story/event assignment was not wired into the
-pipeline yet: the figures are clean + NLP + entity/quote linking only).
+Per-article time per {100 // CHUNKS} % chunk, all steps (ms, first to last): {_ms(s["curve"])}.
+Of which assignment (`assign_events` less embedding): {_ms(s["assign_curve"])};
+{s["assign_seconds"]:.0f} s in all. Embedding: {s["embed_seconds"]:.0f} s in all.{e5}
+Articles with an event after the run: {s["assigned"]:,} of {s["articles"]:,}.
 Target (issue 5): 100k articles assigned in < 30 min on 2 cores, < 4 GB.
 """
 
@@ -185,21 +280,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, required=True, help="Markdown file to append to.")
     parser.add_argument("--sizes", default="1000", help="Comma-separated N (default 1000).")
+    parser.add_argument("--steps", default="clean,nlp,link", help="Pipeline steps (default all).")
+    parser.add_argument("--workers", type=int, default=2, help="Processes (default 2).")
+    parser.add_argument("--embed", choices=("e5", "hash"), default="e5", help="See above.")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     if not sizes or min(sizes) < CHUNKS:
         parser.error(f"--sizes must be at least {CHUNKS} each")
+    steps = tuple(x for x in args.steps.split(",") if x)
     command = " ".join(["python", *sys.argv])
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="storyline-bench-cluster-") as tmp:
             paths = [str(p) for p in corpus(n, Path(tmp))]
-            runs = {"storyline": in_fresh_process(storyline_run, paths, str(Path(tmp) / "b.db"))}
-            runs["bertopic"] = in_fresh_process(baseline_run, "bertopic", paths)
+            db = str(Path(tmp) / "b.db")
+            runs: dict[str, Any] = {
+                "storyline": in_fresh_process(
+                    storyline_run, paths, db, steps, args.workers, args.embed
+                )
+            }
+            if n <= HDBSCAN_MAX:
+                runs["bertopic"] = in_fresh_process(baseline_run, "bertopic", paths, args.embed)
             if n <= AGGLO_MAX:
-                runs["tfidf"] = in_fresh_process(baseline_run, "tfidf", paths)
-            for label, run in runs.items():
-                print(f"{label}: {json.dumps(run)}", file=sys.stderr)
-        section = report(n, command, runs)
+                runs["tfidf"] = in_fresh_process(baseline_run, "tfidf", paths, args.embed)
+            if args.embed == "hash":
+                runs["e5_rate"] = e5_rate(paths)
+            print(json.dumps(runs), file=sys.stderr)
+        section = report(n, command, args, runs)
         print(section)
         with args.out.open("a", encoding="utf-8") as fh:
             fh.write(section)

