@@ -58,11 +58,25 @@ def _canonical_speaker(analysis: Analysis, entity: int | None, fallback: str | N
     return (found.canonical or found.name) if found else fallback
 
 
-def _day(tl: StoryTimeline, event: str | None, published: str | None) -> date | None:
+def _day(
+    tl: StoryTimeline, article_id: str, event: str | None, published: str | None
+) -> date | None:
+    """When what an article tells happened: its event's date, else its publication day, else
+    the middle of an undated article's publication interval."""
     when = tl.events.get(event or "")
     if when and when.value and len(when.value) == 10:
         return date.fromisoformat(when.value)
-    return anchor_day(published)
+    day = anchor_day(published)
+    if day is not None:
+        return day
+    for u in tl.undated:
+        if u.article_id == article_id:
+            bounds = [
+                date.fromisoformat(b[:10]) for b in (u.earliest, u.latest) if b and len(b) >= 10
+            ]
+            if bounds:
+                return bounds[0] + (bounds[-1] - bounds[0]) / 2
+    return None
 
 
 def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
@@ -87,7 +101,7 @@ def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
     dated = [
         Dated(
             s,
-            _day(tl, event_of.get(s.article_id), refs[s.article_id].published),
+            _day(tl, s.article_id, event_of.get(s.article_id), refs[s.article_id].published),
             speaker,
             event_of.get(s.article_id),
         )

@@ -253,10 +253,16 @@ def negated_near(text: str, matter: Sequence[str]) -> bool:
     return False
 
 
+def _later(a: Dated, b: Dated) -> bool:
+    """Whether `a` happened `OVER_TIME_DAYS` or more after or before `b` (both dated)."""
+    return a.day is not None and b.day is not None and abs((a.day - b.day).days) >= OVER_TIME_DAYS
+
+
 def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
     """The same speaker on the same matter in two events, negated in one and not in the
-    other, gathered per speaker and pair of events. Within one event (one interview) outlets
-    quoting different sentences of it is not a disagreement."""
+    other, gathered per speaker and negating event (the affirming sentences a week or more
+    away in one conflict, the closer ones in another). Within one event (one interview)
+    outlets quoting different sentences of it is not a disagreement."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for i, a in enumerate(quoted):
         for j in range(i + 1, len(quoted)):
@@ -272,7 +278,7 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
             if neg_a == negated_near(b.sentence.text, shared):
                 continue
             neg, pos = (a, b) if neg_a else (b, a)
-            key = (a.speaker, str(neg.event), str(pos.event))
+            key = (a.speaker, str(neg.event), "later" if _later(pos, neg) else "not later")
             pair = found.setdefault(key, {"negated": [], "affirmed": [], "words": Counter()})
             for side, d in (("negated", neg), ("affirmed", pos)):
                 if d not in pair[side]:
@@ -280,9 +286,13 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
             pair["words"].update(shared)
     out = []
     for (speaker, _, _), pair in found.items():
-        neg_days = [d.day for d in pair["negated"] if d.day]
-        pos_days = [d.day for d in pair["affirmed"] if d.day]
-        gap = abs((min(neg_days) - min(pos_days)).days) if neg_days and pos_days else None
+        gaps = [
+            abs((n.day - p.day).days)
+            for n in pair["negated"]
+            for p in pair["affirmed"]
+            if n.day and p.day
+        ]
+        gap = min(gaps) if gaps else None
         over_time = gap is not None and gap >= OVER_TIME_DAYS
         matter = " ".join(w for w, _ in pair["words"].most_common(3))
         out.append(
