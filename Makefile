@@ -24,6 +24,8 @@ demo: $(VENV)/.ok
 	$(VENV)/bin/storyline --db $(DB) export --format jsonl -o out/articles.jsonl
 	$(VENV)/bin/storyline eval cleaning examples/gold.json
 	@echo "demo store: $(DB); export: out/articles.jsonl"
+	$(VENV)/bin/storyline --db $(DB) brief largest --format html -o out/dossier.html
+	@echo "dossier of the largest story: out/dossier.html (open it in a browser)"
 
 test: $(VENV)/.ok
 	$(PY) -m pytest -q

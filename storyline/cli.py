@@ -434,13 +434,66 @@ def eval_tempeval(data: Path, split: str, limit: int | None, as_json: bool) -> N
     print_result(result, as_json=as_json, console=out_console)
 
 
+@eval_.command("timeline")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def eval_timeline(gold: Path, as_json: bool) -> None:
+    """Story timelines against a gold.json's timeline: entry recall and precision, source
+    recall, date value accuracy, distractors placed (--json adds every gold entry's match or
+    nearest candidate)."""
+    from storyline.eval.table import print_result
+    from storyline.eval.timeline import evaluate_timeline
+
+    print_result(evaluate_timeline(gold), as_json=as_json, console=out_console)
+
+
+@eval_.command("timeline17")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/timeline17"),
+    show_default=True,
+    help="The timeline17 folder.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="At most N articles per topic (a fixed-seed sample; default: a cap that runs in a"
+    " few minutes); 0 reads them all.",
+)
+@json_option
+def eval_timeline17(data: Path, limit: int | None, as_json: bool) -> None:
+    """Date selection on timeline17: date F1 of the days our timelines mention most, beside
+    HeidelTime's dates and news-tls's published figure."""
+    from storyline.eval.table import print_result
+    from storyline.eval.timeline import DEFAULT_TOPIC_CAP, evaluate_timeline17
+
+    cap = DEFAULT_TOPIC_CAP if limit is None else limit or None
+    result = evaluate_timeline17(data, cap)
+    print_result(result, as_json=as_json, console=out_console)
+
+
+@eval_.command("compare")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def eval_compare(gold: Path, as_json: bool) -> None:
+    """Disagreements (found, right sides, change over time), framing rows and figures against
+    a gold.json like the seeds'. Runs the whole pipeline on the gold's folder first."""
+    from storyline.eval.compare import evaluate_compare
+    from storyline.eval.table import print_result
+
+    print_result(evaluate_compare(gold), as_json=as_json, console=out_console)
+
+
 def _register() -> None:
     """Commands that live with their stage."""
     from storyline.compare.commands import timeline
     from storyline.link.commands import entities, quotes
     from storyline.link.story_commands import recluster, stories, story
+    from storyline.report.brief_commands import brief
 
-    for command in (entities, quotes, stories, story, recluster, timeline):
+    for command in (entities, quotes, stories, story, recluster, timeline, brief):
         cli.add_command(command)
 
 

@@ -163,3 +163,9 @@ def test_timeline_command_prints_markdown_and_json(store: Store) -> None:
     missing = runner.invoke(cli, ["--db", db, "timeline", "S99"])
     assert missing.exit_code != 0
     assert "storyline stories" in missing.output
+
+
+def test_seasons_and_far_shifts_do_not_crash() -> None:
+    assert period_start("2025-WI") == date(2025, 12, 1)
+    far = find_timexes("Settled 5000 years ago, it thrived.", "en", date(2011, 2, 1))
+    assert all(t.value is None or t.value[:1] != "-" for t in far)

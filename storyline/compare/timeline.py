@@ -86,14 +86,14 @@ def period_start(value: str) -> date:
     rest = value[5:]
     if not rest:
         return date(year, 1, 1)
+    if rest in {"SP", "SU", "FA", "WI"}:
+        return date(year, {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[rest], 1)
     if rest.startswith("W"):
         return date.fromisocalendar(year, int(rest[1:3]), 1)
     if rest.startswith("Q"):
         return date(year, 3 * int(rest[1]) - 2, 1)
     if rest.startswith("H"):
         return date(year, 1 if rest[1] == "1" else 7, 1)
-    if rest in {"SP", "SU", "FA", "WI"}:
-        return date(year, {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[rest], 1)
     if len(rest) == 2:
         return date(year, int(rest), 1)
     return date(year, int(rest[:2]), int(rest[3:5]))

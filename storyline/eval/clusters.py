@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyline.eval.cleaning import _key
+from storyline.eval.ingested import ingest_records
 
 EMBED_CHARS = 1000  # title + lede and a little more: what carries the event, and e5's 512 tokens
 # Chosen once, a priori: cosine distance 0.8 (similarity 0.2) is a customary cut for sublinear
@@ -220,24 +220,6 @@ def score_items(items: Sequence[Item], name: str) -> dict[str, Any]:
     return {"name": name, "columns": COLUMNS, "rows": rows, "overall": overall}
 
 
-def _ingest(paths: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, str], int]:
-    """Run the pipeline on `paths` in a temporary store: export records by id, gold keys (as
-    `_key` relative to each path's folder) by id, and the number of failed inputs."""
-    from storyline.pipeline import run_pipeline
-    from storyline.report.export import records
-    from storyline.store.db import open_store
-
-    root = Path(paths[0])
-    root = root if root.is_dir() else root.parent
-    with tempfile.TemporaryDirectory(prefix="storyline-eval-") as tmp:
-        store = open_store(Path(tmp) / "eval.db")
-        report = run_pipeline(paths, store)
-        keys = {a.id: _key(a, root) for a in store.iter_articles()}
-        recs = {r["id"]: r for r in records(store)}
-        store.close()
-    return recs, keys, report.ingest.failed
-
-
 def _text(rec: dict[str, Any]) -> str:
     return f"{rec.get('title') or ''}\n{rec.get('text') or ''}".strip()
 
@@ -276,7 +258,7 @@ def evaluate_clusters(gold: Path, limit: int | None = None) -> dict[str, Any]:
         return _evaluate_jsonl(gold, limit)
     data = json.loads(gold.read_text(encoding="utf-8"))
     labels = _gold_json_labels(data)
-    recs, keys, failed = _ingest([str(gold.parent)])
+    recs, keys, failed = ingest_records([str(gold.parent)])
     by_key = {keys[i]: rec for i, rec in recs.items()}
     wanted = sorted(labels)[:limit] if limit is not None else sorted(labels)
     items = [
@@ -297,7 +279,7 @@ def _evaluate_jsonl(path: Path, limit: int | None) -> dict[str, Any]:
             with path.open(encoding="utf-8") as f:
                 lines = [ln for ln in f if ln.strip()][:limit]
             source.write_text("".join(lines), encoding="utf-8")
-        recs, _, failed = _ingest([str(source)])
+        recs, _, failed = ingest_records([str(source)])
     items = []
     for rec in recs.values():
         meta = rec.get("metadata") or {}

@@ -28,13 +28,17 @@ def add_months(day: date, months: int) -> date:
 
 
 def shift(day: date, unit: str, count: int) -> date | None:
-    """`day` moved by `count` units (None for units below a day: a date cannot carry them)."""
+    """`day` moved by `count` units (None for units below a day, which a date cannot carry,
+    and for a shift off the calendar: "5,000 years ago")."""
     days = {"D": 1, "W": 7, "WE": 7, "FN": 14}
     months = {"M": 1, "Q": 3, "HA": 6, "Y": 12, "DE": 120, "CE": 1200}
-    if unit in days:
-        return day + timedelta(days=days[unit] * count)
-    if unit in months:
-        return add_months(day, months[unit] * count)
+    try:
+        if unit in days:
+            return day + timedelta(days=days[unit] * count)
+        if unit in months:
+            return add_months(day, months[unit] * count)
+    except (ValueError, OverflowError):
+        return None
     return None
 
 

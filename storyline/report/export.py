@@ -94,7 +94,7 @@ def record(
                 **{f: getattr(q, f) for f in QUOTE_EXPORT},
                 # the person across articles (titles stripped, spellings merged) when linking
                 # has run; the article's own fullest name is kept beside it
-                "speaker": _canonical(analysis, q.speaker_entity) or q.speaker,
+                "speaker": canonical_name(analysis, q.speaker_entity) or q.speaker,
                 "speaker_in_article": q.speaker,
                 "cluster": (clusters or {}).get(i),
             }
@@ -106,7 +106,8 @@ def record(
     return rec
 
 
-def _canonical(analysis: Analysis, entity: int | None) -> str | None:
+def canonical_name(analysis: Analysis, entity: int | None) -> str | None:
+    """The name of an article's entity across articles (its own name before linking)."""
     found = next((e for e in analysis.entities if e.id == entity), None)
     return found.canonical or found.name if found else None
 

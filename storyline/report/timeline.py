@@ -15,7 +15,9 @@ def timeline_dict(tl: StoryTimeline) -> dict[str, Any]:
         "label": tl.label,
         "events": {eid: asdict(when) for eid, when in tl.events.items()},
         "entries": [asdict(e) for e in tl.entries],
-        "undated": [asdict(u) for u in tl.undated],
+        "undated": [
+            {**asdict(u), "anchor": u.anchor.isoformat() if u.anchor else None} for u in tl.undated
+        ],
     }
 
 

@@ -271,6 +271,18 @@ CREATE TABLE timexes (
 );
 """
 
+V6_COMPARISONS = """
+-- A story's comparison (claims, conflicts, framing: compare/compare.py) is costly to compute
+-- (every sentence embedded) and read by the dossier and the web UI: kept per story with a hash
+-- of what it was computed from (its articles, their texts, dates and events, the stage), so it
+-- is recomputed only when one of those changes.
+CREATE TABLE comparisons (
+    story_id TEXT PRIMARY KEY,
+    inputs   TEXT NOT NULL,
+    data     TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -280,6 +292,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("stories: dedup signatures, duplicate groups, vectors, events, stories, changes", V3_STORIES),
     ("an index on article identity (URL or file) for versions", V4_IDENTITY_INDEX),
     ("time expressions and the text and date they were anchored to", V5_TIMEXES),
+    ("story comparisons, cached with a hash of their inputs", V6_COMPARISONS),
 )
 
 
