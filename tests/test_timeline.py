@@ -169,3 +169,12 @@ def test_seasons_and_far_shifts_do_not_crash() -> None:
     assert period_start("2025-WI") == date(2025, 12, 1)
     far = find_timexes("Settled 5000 years ago, it thrived.", "en", date(2011, 2, 1))
     assert all(t.value is None or t.value[:1] != "-" for t in far)
+
+
+def test_a_month_mention_joins_the_day_it_tells_of() -> None:
+    a = "The ministers recalled the August summit in Anchorage, Alaska between the presidents."
+    b = "They met at their August 15 summit in Anchorage, Alaska, the presidents said."
+    entries = timeline_entries([doc("a", a, date(2025, 10, 27)), doc("b", b, date(2025, 11, 10))])
+    (summit,) = entries
+    assert summit.date == "2025-08-15"
+    assert {s.article_id for s in summit.sources} == {"a", "b"}

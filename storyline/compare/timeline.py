@@ -5,7 +5,8 @@ time expressions, entity names, event) and their events' dates, and returns sort
 `TimelineEntry`s. Every sentence with a calendar DATE (a day, month, week, quarter, season or
 year) is a mention of a happening on that date; mentions on the same date whose words overlap
 (`SAME_HAPPENING`) are one entry with all their sources, so one happening reported by several
-outlets is one line. Each event with a date adds an entry from the lede of its first article
+outlets is one line, and a month or year mention of a happening dated to the day elsewhere
+joins that day. Each event with a date adds an entry from the lede of its first article
 (the interview, the announcement), which the ledes of its other articles join. Two entries on
 different days whose words overlap strongly (`CONFLICTING`) are the same happening dated
 differently: both are flagged with the other date and its sources.
@@ -180,6 +181,7 @@ def timeline_entries(
     for doc in docs:
         for value, start, end, timex in _mentions(doc):
             _add(drafts, doc, value, (start, end), timex, "mention")
+    drafts = _fold_coarser(drafts)
     conflicts = _conflicts(drafts)
     entries = [
         TimelineEntry(
@@ -193,6 +195,29 @@ def timeline_entries(
         for d in drafts
     ]
     return sorted(entries, key=lambda e: (period_start(e.date), -len(e.date), e.what))
+
+
+def _fold_coarser(drafts: list[_Draft]) -> list[_Draft]:
+    """A month or year entry that tells the same happening as a finer one within it ("the
+    August summit" / "their August 15 summit") is folded into the finer one, sources and all."""
+    kept: list[_Draft] = []
+    for d in sorted(drafts, key=lambda d: -len(d.value)):  # finest first
+        finer = [
+            k
+            for k in kept
+            if len(k.value) > len(d.value)
+            and k.value.startswith(d.value)
+            and _overlap(k.words, d.words) >= SAME_HAPPENING
+        ]
+        if not finer:
+            kept.append(d)
+            continue
+        target = max(finer, key=lambda k: _overlap(k.words, d.words))
+        seen = {s.article_id for s in target.sources}
+        target.sources.extend(s for s in d.sources if s.article_id not in seen)
+        target.words |= d.words
+        target.actors.extend(a for a in d.actors if a not in target.actors)
+    return kept
 
 
 def _conflicts(drafts: Sequence[_Draft]) -> dict[int, str]:
