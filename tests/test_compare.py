@@ -180,3 +180,19 @@ def test_referents_and_omissions() -> None:
         claims, {"A": {"a"}, "B": {"b"}, "C": {"c"}}, {"a": "E1", "b": "E1", "c": "E1"}
     )
     assert missing == {"C": ["C1"]}
+
+
+def test_counts_a_week_apart_are_a_change_over_time() -> None:
+    early = Dated(
+        sent("a", "More than 30 ships were waiting off the coast on Tuesday"), date(2026, 3, 17)
+    )
+    late = Dated(
+        sent("b", "More than 40 ships were waiting when the vote closed"), date(2026, 3, 26)
+    )
+    same_day = Dated(
+        sent("c", "Some 35 ships were waiting off the coast, the agents said"), date(2026, 3, 17)
+    )
+    (grew,) = number_conflicts([early, late])
+    assert grew["over_time"] is True
+    (differ,) = number_conflicts([early, same_day])
+    assert differ["over_time"] is False

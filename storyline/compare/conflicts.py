@@ -10,7 +10,7 @@ Four kinds, each found the same way in any language the word lists cover:
   the ones who did it;
 * stance: the same speaker's quoted sentences about the same matter in two events, one
   negated and one not ("no meetings are needed" / "ready to meet").
-Each side lists its sources. A stance conflict whose sides come from events at least
+Each side lists its sources. A stance or number conflict whose sides come from events at least
 `OVER_TIME_DAYS` apart is a change over time (the same minister two weeks later), not outlets
 disagreeing about one moment.
 """
@@ -153,16 +153,34 @@ def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
         articles = {x.sentence.article_id for ds in sides.values() for x in ds}
         if len(sides) < 2 or len(articles) < 2:
             continue
+        over_time = _apart(list(sides.values()))
         out.append(
             {
                 "kind": "number",
                 "topic": f"how many {noun}",
-                "over_time": False,
+                "over_time": over_time,
                 "sides": _sides(sides),
-                "note": "",
+                "note": "each count told a week or more from the others: a change over time"
+                if over_time
+                else "",
             }
         )
     return out
+
+
+def _apart(sides: Sequence[Sequence[Dated]]) -> bool:
+    """Whether every side is told on days `OVER_TIME_DAYS` or more from every other side's
+    (a queue that grew between two events, not outlets disagreeing about one moment)."""
+    days = [{d.day for d in side} for side in sides]
+    if any(None in ds or not ds for ds in days):
+        return False
+    return all(
+        abs((a - b).days) >= OVER_TIME_DAYS
+        for i, x in enumerate(days)
+        for y in days[i + 1 :]
+        for a in x
+        for b in y
+    )
 
 
 def _near_modality(ds: Sequence[Dated], story_words: Counter[str]) -> str:
