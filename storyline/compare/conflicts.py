@@ -171,9 +171,9 @@ def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
 def _apart(sides: Sequence[Sequence[Dated]]) -> bool:
     """Whether every side is told on days `OVER_TIME_DAYS` or more from every other side's
     (a queue that grew between two events, not outlets disagreeing about one moment)."""
-    days = [{d.day for d in side} for side in sides]
-    if any(None in ds or not ds for ds in days):
+    if any(d.day is None for side in sides for d in side):
         return False
+    days = [{d.day for d in side if d.day is not None} for side in sides]
     return all(
         abs((a - b).days) >= OVER_TIME_DAYS
         for i, x in enumerate(days)
