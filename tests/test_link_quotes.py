@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from link_helpers import add_article
 
@@ -188,3 +189,13 @@ def test_commands_list_entities_and_quotes(store: Store, corpus: dict[str, str])
     assert "Tomas Reyl" in table.output
     split = runner.invoke(entities, ["split", "Lise Arne", "Arne"], obj=_Obj(store))
     assert split.exit_code == 0, split.output
+
+
+def test_embed_encodes_a_repeated_text_once_and_keeps_the_order() -> None:
+    from storyline.link.quotes import embed
+
+    vectors = embed(["the port reopens", "talks resume on Friday", "the port reopens"])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(vectors[0], vectors[2])
+    assert not np.allclose(vectors[0], vectors[1])
+    assert embed([]).shape == (0, 384)

