@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := build/demo.db
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean chromium
 
 $(VENV)/.ok: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
@@ -27,14 +27,22 @@ demo: $(VENV)/.ok
 	$(VENV)/bin/storyline --db $(DB) brief largest --format html -o out/dossier.html
 	@echo "dossier of the largest story: out/dossier.html (open it in a browser)"
 
-test: $(VENV)/.ok
+test: $(VENV)/.ok chromium
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here); without
+# it they skip with a message.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq \
+		&& apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+		|| echo "warning: could not install chromium (apt-get as root); browser tests will skip"
 
 bench: $(VENV)/.ok
 	$(PY) bench/ingest.py --out bench/RESULTS.md
 	$(PY) bench/nlp.py --out bench/RESULTS.md
 	$(PY) bench/timex.py --out bench/RESULTS.md
 	$(PY) bench/cluster.py --out bench/RESULTS.md --sizes 1000
+	$(PY) bench/web.py --out bench/RESULTS.md
 
 lint: $(VENV)/.ok
 	$(PY) -m ruff format --check storyline tests bench

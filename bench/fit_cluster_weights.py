@@ -189,12 +189,8 @@ def fit(store: Store) -> None:
     gold_event = {i.id: events[keys[i.id]] for i in items}
     gold_story = {i.id: stories[keys[i.id]] for i in items}
     grid = [round(t, 2) for t in np.arange(0.3, 0.991, 0.01)]
-    ev_t = plateau_centre(
-        grid, lambda t: b_cubed(_online(items, models, t, 0.99)[0], gold_event)
-    )
-    st_t = plateau_centre(
-        grid, lambda t: b_cubed(_online(items, models, ev_t, t)[1], gold_story)
-    )
+    ev_t = plateau_centre(grid, lambda t: b_cubed(_online(items, models, t, 0.99)[0], gold_event))
+    st_t = plateau_centre(grid, lambda t: b_cubed(_online(items, models, ev_t, t)[1], gold_story))
     pred_e, pred_s = _online(items, models, ev_t, st_t)
     for level, t, pred, g in (
         ("event", ev_t, pred_e, gold_event),

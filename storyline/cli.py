@@ -492,8 +492,9 @@ def _register() -> None:
     from storyline.link.commands import entities, quotes
     from storyline.link.story_commands import recluster, stories, story
     from storyline.report.brief_commands import brief
+    from storyline.web.commands import serve
 
-    for command in (entities, quotes, stories, story, recluster, timeline, brief):
+    for command in (entities, quotes, stories, story, recluster, timeline, brief, serve):
         cli.add_command(command)
 
 
