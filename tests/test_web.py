@@ -219,6 +219,15 @@ def test_every_page_forbids_scripts_and_other_origins(client: httpx.Client) -> N
         assert "script-src" not in csp
 
 
+def test_pages_are_sent_gzipped_to_clients_that_take_it(site: WebSite) -> None:
+    zipped = httpx.get(f"{site.url}/", headers={"accept-encoding": "gzip"})
+    plain = httpx.get(f"{site.url}/", headers={"accept-encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert zipped.text == plain.text  # httpx unzips: the same page
+    assert int(zipped.headers["content-length"]) < int(plain.headers["content-length"])
+
+
 def test_search_highlights_matches(client: httpx.Client) -> None:
     html = client.get("/", params={"q": "Lumexil"}).text
     assert re.search(r"<mark>Lumexil</mark>", html)
