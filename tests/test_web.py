@@ -41,6 +41,7 @@ STORY_FILES = (
     "pharmawatch_lumexil-recall.html",
     "nw-abendpost/corvane-anhoerung.html",
 )
+COMPARISON_WAIT_S = 600  # the comparison embeds every sentence of the story, in the background
 SCRIPT = "<script>window.__xss = true</script>"
 XSS_ARTICLE = {
     "id": "xss-1",
@@ -226,6 +227,22 @@ def test_pages_are_sent_gzipped_to_clients_that_take_it(site: WebSite) -> None:
     assert "content-encoding" not in plain.headers
     assert zipped.text == plain.text  # httpx unzips: the same page
     assert int(zipped.headers["content-length"]) < int(plain.headers["content-length"])
+
+
+def test_story_page_shows_the_comparison_once_computed(client: httpx.Client) -> None:
+    largest = client.get("/api/stories", params={"sort": "size"}).json()[0]
+    url = f"/story/{largest['id']}"
+    html = client.get(url).text
+    deadline = time.monotonic() + COMPARISON_WAIT_S
+    while 'id="corroboration-h"' not in html and time.monotonic() < deadline:
+        assert 'id="comparison-h"' in html  # pending (or failed): said on the page
+        assert "failed" not in html.split('id="comparison-h"')[1][:400]
+        time.sleep(2)
+        html = client.get(url).text
+    assert 'id="corroboration-h"' in html, "the comparison did not finish in time"
+    assert 'id="conflicts-h"' in html
+    assert 'id="framing-h"' in html
+    assert "<svg" in html.split('id="corroboration-h"')[1]  # corroboration drawn as bars
 
 
 def test_search_highlights_matches(client: httpx.Client) -> None:
