@@ -178,3 +178,16 @@ def test_a_month_mention_joins_the_day_it_tells_of() -> None:
     (summit,) = entries
     assert summit.date == "2025-08-15"
     assert {s.article_id for s in summit.sources} == {"a", "b"}
+
+
+def test_a_detail_on_the_event_day_joins_the_event_entry() -> None:
+    from storyline.model import EventDate
+
+    text = (
+        "The union called a strike on Monday after talks failed. "
+        "The operator declined to comment on Monday, a spokesman said."
+    )
+    entries = timeline_entries(
+        [doc("a", text, date(2026, 3, 10))], {"E1": EventDate(value="2026-03-09", confidence=1.0)}
+    )
+    assert [(e.date, e.kind) for e in entries] == [("2026-03-09", "event")]

@@ -74,6 +74,7 @@ class _Draft:
     actors: list[str] = field(default_factory=list)
     marks: set[str] = field(default_factory=set)
     vectors: list[Any] = field(default_factory=list)
+    event: str | None = None  # the event whose own entry this is
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -232,7 +233,7 @@ def timeline_entries(
         if not ledes:
             continue
         doc, (start, end) = ledes[0]
-        draft = _Draft(when.value, _clause(doc.text[start:end]), set(), "event")
+        draft = _Draft(when.value, _clause(doc.text[start:end]), set(), "event", event=event)
         drafts.append(draft)
         for doc, (start, end) in ledes:  # the event's articles all report it
             draft.words |= content_words(doc.text[start:end])
@@ -241,7 +242,7 @@ def timeline_entries(
     for doc in docs:
         for value, start, end, timex in _mentions(doc):
             _add(drafts, doc, value, (start, end), timex, vectors or {})
-    drafts = _fold_coarser(drafts)
+    drafts = _fold_into_events(_fold_coarser(drafts), {d.id: d.event for d in docs})
     conflicts = _conflicts(drafts)
     entries = [
         TimelineEntry(
@@ -255,6 +256,23 @@ def timeline_entries(
         for d in drafts
     ]
     return sorted(entries, key=lambda e: (period_start(e.date), -len(e.date), e.what))
+
+
+def _fold_into_events(drafts: list[_Draft], event_of: Mapping[str, str | None]) -> list[_Draft]:
+    """A mention dated the day of an event, told only by that event's own articles, is a
+    detail of the event ("declined to comment on Monday"): it joins the event's entry."""
+    own = {(d.event, d.value): d for d in drafts if d.kind == "event"}
+    kept = []
+    for d in drafts:
+        events = {event_of.get(s.article_id) for s in d.sources}
+        target = own.get((next(iter(events)), d.value)) if len(events) == 1 else None
+        if d.kind != "mention" or target is None:
+            kept.append(d)
+            continue
+        seen = {s.article_id for s in target.sources}
+        target.sources.extend(s for s in d.sources if s.article_id not in seen)
+        target.actors.extend(a for a in d.actors if a not in target.actors)
+    return kept
 
 
 def _fold_coarser(drafts: list[_Draft]) -> list[_Draft]:
