@@ -11,6 +11,7 @@ import pytest
 
 from storyline.link.cluster import Item, State, load_models, place
 from storyline.link.index import INITIAL_ROWS, VectorIndex
+from storyline.store.db import Store
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
@@ -94,3 +95,24 @@ def test_caps_leave_a_clear_cut_corpus_clustered_as_without_them(
     assert runs[0] == runs[1]
     assert len(capped.by_entity[0]) == entity_recent  # the caps did bind
     assert max(len(m) for m in capped.members.values()) == recent
+
+
+def test_text_features_are_computed_once_per_article(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from link_helpers import add_article
+
+    from storyline.link import cluster
+
+    first = add_article(
+        store,
+        "Talks on the 14 engineers resumed in Valmere on Monday.",
+        source="a.txt",
+        published="2026-05-04",
+    )
+    found = cluster.text_features(store)
+    assert found[first][0] == frozenset({"14"})
+    monkeypatch.setattr(cluster, "numbers", lambda text: pytest.fail("recomputed"))
+    assert cluster.text_features(store)[first] == found[first]  # read back, not recomputed
+    rows = store.conn.execute("SELECT COUNT(*) FROM cluster_features").fetchone()[0]
+    assert rows == 1

@@ -227,6 +227,35 @@ def _word_count(text: str) -> int:
     return head if head >= MIN_WORDS or len(text) <= WORDS_HEAD else len(words(text))
 
 
+FEATURES_STAGE = "cluster.features.v1"
+
+
+def text_features(store: Store) -> dict[str, tuple[frozenset[str], list[str], int]]:
+    """Article id → (numbers, fallback names of the lede, capped word count): read from the
+    store, and computed (then stored) only for articles that have none yet. An article's id is
+    the hash of its input, so its text, and these, never change."""
+    out: dict[str, tuple[frozenset[str], list[str], int]] = {}
+    for r in store.conn.execute(
+        "SELECT article_id, numbers, names, words FROM cluster_features WHERE stage = ?",
+        (FEATURES_STAGE,),
+    ):
+        out[r[0]] = (frozenset(json.loads(r[1])), list(json.loads(r[2])), int(r[3]))
+    todo = store.conn.execute(
+        "SELECT a.id, a.text FROM articles a LEFT JOIN cluster_features f"
+        " ON f.article_id = a.id AND f.stage = ? WHERE f.article_id IS NULL",
+        (FEATURES_STAGE,),
+    ).fetchall()
+    rows = []
+    for aid, text in todo:
+        found, lede, count = numbers(text), fallback_names(text), _word_count(text)
+        out[aid] = (found, lede, count)
+        rows.append((aid, FEATURES_STAGE, json.dumps(sorted(found)), json.dumps(lede), count))
+    if rows:
+        with store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO cluster_features VALUES (?,?,?,?,?)", rows)
+    return out
+
+
 def load_items(store: Store) -> list[Item]:
     """Every article as an `Item`, in published order (undated last, then id)."""
     conn = store.conn
@@ -252,9 +281,10 @@ def load_items(store: Store) -> list[Item]:
         " JOIN canonical_entities c ON c.id = l.canonical_id"
     ):
         names.setdefault(r[0], []).append(r[1])
+    features = text_features(store)
     items = []
     for r in conn.execute(
-        "SELECT a.id, a.published, a.text, v.vector FROM articles a"
+        "SELECT a.id, a.published, v.vector FROM articles a"
         " LEFT JOIN article_vectors v ON v.article_id = a.id"
     ):
         vector = (
@@ -262,16 +292,17 @@ def load_items(store: Store) -> list[Item]:
             if r["vector"] is not None
             else np.zeros(384, dtype=np.float32)
         )
+        found, lede_names, word_count = features[r["id"]]
         items.append(
             Item(
                 id=r["id"],
                 day=parse_day(r["published"]),
                 vector=vector,
                 entities=frozenset(ents.get(r["id"], ())),
-                numbers=numbers(r["text"]),
+                numbers=found,
                 quotes=frozenset(quotes.get(r["id"], ())),
-                names=dict.fromkeys(tokens(names.get(r["id"]) or fallback_names(r["text"])), 0.0),
-                words=_word_count(r["text"]),
+                names=dict.fromkeys(tokens(names.get(r["id"]) or lede_names), 0.0),
+                words=word_count,
                 dup_group=dups.get(r["id"]),
             )
         )

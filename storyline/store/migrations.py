@@ -283,6 +283,20 @@ CREATE TABLE comparisons (
 );
 """
 
+V7_CLUSTER_FEATURES = """
+-- What clustering reads of an article's text (its numbers, the names of its lede when no entity
+-- tagger has read it, its word count, capped), computed once per article and clustering-feature
+-- version: every assignment run reads every article's features, and reading every text instead
+-- made the cost of a run grow with the store.
+CREATE TABLE cluster_features (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    stage      TEXT NOT NULL,
+    numbers    TEXT NOT NULL,            -- JSON list
+    names      TEXT NOT NULL,            -- JSON list (fallback names of the lede)
+    words      INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -293,6 +307,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("an index on article identity (URL or file) for versions", V4_IDENTITY_INDEX),
     ("time expressions and the text and date they were anchored to", V5_TIMEXES),
     ("story comparisons, cached with a hash of their inputs", V6_COMPARISONS),
+    ("per-article clustering features, computed once", V7_CLUSTER_FEATURES),
 )
 
 
