@@ -34,6 +34,7 @@ from storyline.compare.story_timeline import StoryTimeline, story_timeline
 from storyline.link.stories import StoryView
 from storyline.model import Analysis
 from storyline.nlp.run import anchor_day
+from storyline.report.export import canonical_name
 from storyline.store.analyses import load_analysis
 from storyline.store.db import Store
 
@@ -53,11 +54,6 @@ def _origin(analysis: Analysis | None) -> str | None:
         if values:
             return values.most_common(1)[0][0]
     return None
-
-
-def _canonical_speaker(analysis: Analysis, entity: int | None, fallback: str | None) -> str | None:
-    found = next((e for e in analysis.entities if e.id == entity), None)
-    return (found.canonical or found.name) if found else fallback
 
 
 def _day(
@@ -170,7 +166,7 @@ def _speaker(analysis: Analysis | None, s: Sentence) -> str | None:
         return None
     for q in analysis.quotes:
         if q.start < s.end and q.end > s.start and (q.speaker or q.speaker_entity is not None):
-            return _canonical_speaker(analysis, q.speaker_entity, q.speaker)
+            return canonical_name(analysis, q.speaker_entity) or q.speaker
     return None
 
 
@@ -288,7 +284,7 @@ def _framing(
             continue
         chosen.setdefault(outlet_of[aid], []).extend(
             {
-                "speaker": _canonical_speaker(analysis, q.speaker_entity, q.speaker),
+                "speaker": canonical_name(analysis, q.speaker_entity) or q.speaker,
                 "text": q.text,
                 "article_id": aid,
                 "start": q.start,
