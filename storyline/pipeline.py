@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from storyline.ingest.run import IngestReport, ingest
+from storyline.errors import InputError
+from storyline.ingest.readers import read_inputs
+from storyline.ingest.run import IngestReport, ingest_items
+from storyline.model import RawInput
 from storyline.store.db import Store
 
 STEPS = ("clean", "nlp", "link")
@@ -27,24 +31,33 @@ def run_pipeline(
     paths: Iterable[str],
     store: Store,
     *,
+    on_file: Callable[[str], None] | None = None,
+    **options: Any,
+) -> PipelineReport:
+    """Ingest the files under `paths` and run the later steps on what changed."""
+    return run_items(read_inputs(paths, on_file=on_file), store, **options)
+
+
+def run_items(
+    items: Iterable[RawInput | InputError],
+    store: Store,
+    *,
     steps: Iterable[str] = STEPS,
     workers: int = 1,
-    on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str], None] | None = None,
     on_analysed: Callable[[int, int], None] | None = None,
     quote_threshold: float | None = None,
     extensive_dates: bool = True,
 ) -> PipelineReport:
-    """Ingest `paths` and run the later steps on what changed (`workers` processes for the
-    per-article steps)."""
+    """Ingest already-read inputs (files, fetched pages, feed items) and run the later steps
+    on what changed (`workers` processes for the per-article steps)."""
     wanted = set(steps)
     report = PipelineReport(
-        ingest(
-            paths,
+        ingest_items(
+            items,
             store,
             workers=workers,
             extensive_dates=extensive_dates,
-            on_file=on_file,
             on_error=on_error,
         )
     )

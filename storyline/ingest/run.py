@@ -59,7 +59,27 @@ def ingest(
     on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every article under `paths` into `store`, cleaning in `workers` processes.
+    """Ingest every article under `paths` into `store`, cleaning in `workers` processes."""
+    return ingest_items(
+        read_inputs(paths, on_file=on_file),
+        store,
+        now=now,
+        workers=workers,
+        extensive_dates=extensive_dates,
+        on_error=on_error,
+    )
+
+
+def ingest_items(
+    items: Iterable[RawInput | InputError],
+    store: Store,
+    *,
+    now: datetime | None = None,
+    workers: int = 1,
+    extensive_dates: bool = True,
+    on_error: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest already-read inputs (files, fetched pages, feed items; errors are recorded).
 
     Reading, de-duplication by content, the outlet-repetition state and all writes stay in
     this process, in input order; only the pure cleaning runs in the workers, so the result
@@ -81,7 +101,7 @@ def ingest(
             on_error(message)
 
     def fresh() -> Iterator[RawInput]:
-        for item in read_inputs(paths, on_file=on_file):
+        for item in items:
             if isinstance(item, InputError):
                 fail(str(item), item.path, item.line)
                 continue
