@@ -101,3 +101,29 @@ def test_duplicate_joins_its_canonical_event(store: Store) -> None:
     ids = article_assignments(store)
     assert ids[first][1] == ids[copy][1]
     assert ids[first][2] == ids[copy][2] == "D1"
+
+
+def test_happened_is_the_lede_day_within_the_lag_else_publication() -> None:
+    from datetime import date
+
+    from storyline.link.cluster import happened
+
+    monday = date(2026, 3, 2)
+    assert happened(monday, [date(2026, 2, 27)]) == date(2026, 2, 27)  # "met on Friday"
+    assert happened(monday, [date(2025, 6, 1), date(2026, 3, 1)]) == date(2026, 3, 1)
+    assert happened(monday, [date(2026, 3, 9)]) == monday  # a lede date after publication
+    assert happened(monday, []) == monday
+    assert happened(None, [date(2026, 2, 27)]) == date(2026, 2, 27)
+    assert happened(None, []) is None
+
+
+def test_gap_is_between_the_closest_dates_of_two_articles() -> None:
+    import math
+    from datetime import date
+
+    from storyline.link.cluster import _gap
+
+    interview, paper, follow_up = date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 3)
+    assert _gap({interview, paper}, {follow_up}) == math.log1p(1)
+    assert _gap({interview}, {interview, follow_up}) == 0.0
+    assert math.isnan(_gap(set(), {paper}))

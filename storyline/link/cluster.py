@@ -27,13 +27,14 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from storyline.compare.event_dates import MAX_LAG_DAYS
 from storyline.link.dedup import words
 from storyline.link.index import VectorIndex
 from storyline.link.name_tokens import fallback_names, idf_weights, tokens, weighted_overlap
@@ -81,7 +82,7 @@ class Item:
     """What clustering knows of one article."""
 
     id: str
-    day: date | None
+    day: date | None  # published: the order articles arrive in
     vector: NDArray[np.float32]
     entities: frozenset[int]
     numbers: frozenset[str]
@@ -89,6 +90,11 @@ class Item:
     names: dict[str, float]  # name token → its idf weight (name_tokens.py)
     words: int
     dup_group: int | None
+    happened: date | None = None  # the day its lede names, else `day` (see `happened`)
+
+    def __post_init__(self) -> None:
+        if self.happened is None:
+            self.happened = self.day
 
 
 @dataclass(slots=True)
@@ -157,7 +163,7 @@ def jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
 
 def pair_features(a: Item, b: Item) -> list[float]:
     """The features of two articles, in `FEATURES` order (an undated side: NaN gap)."""
-    gap = abs((a.day - b.day).days) if a.day and b.day else math.nan
+    gap = _gap(_days(a), _days(b))
     return [
         float(np.dot(a.vector, b.vector)),
         jaccard(a.entities, b.entities),
@@ -165,8 +171,20 @@ def pair_features(a: Item, b: Item) -> list[float]:
         jaccard(a.numbers, b.numbers),
         min(len(a.numbers & b.numbers), SHARED_NUMBERS_CAP) / SHARED_NUMBERS_CAP,
         1.0 if a.quotes & b.quotes else 0.0,
-        math.log1p(gap),
+        gap,
     ]
+
+
+def _days(item: Item) -> set[date]:
+    """The days an article can be dated by: its publication and its lede's happening."""
+    return {d for d in (item.day, item.happened) if d is not None}
+
+
+def _gap(a: set[date], b: set[date]) -> float:
+    """log(1 + days) between the closest dates of two articles; NaN when one is undated."""
+    if not a or not b:
+        return math.nan
+    return math.log1p(min(abs((x - y).days) for x in a for y in b))
 
 
 def group_features(item: Item, members: Iterable[Item]) -> list[float]:
@@ -175,11 +193,12 @@ def group_features(item: Item, members: Iterable[Item]) -> list[float]:
     ms = list(members)
     pairs = np.array([pair_features(item, m) for m in ms])
     best = pairs.max(axis=0)
-    days = [m.day for m in ms if m.day]
+    days = [d for m in ms for d in _days(m)]
+    own = _days(item)
     gap = math.nan
-    if item.day and days:
+    if own and days:
         lo, hi = min(days), max(days)
-        gap = math.log1p(max((lo - item.day).days, (item.day - hi).days, 0))
+        gap = math.log1p(min(max((lo - d).days, (d - hi).days, 0) for d in own))
     best[FEATURES.index("log_gap_days")] = gap
     return [float(v) for v in best]
 
@@ -256,6 +275,33 @@ def text_features(store: Store) -> dict[str, tuple[frozenset[str], list[str], in
     return out
 
 
+def lede_days(store: Store) -> dict[str, list[date]]:
+    """Article id → the day-precise dates in its lede (first `LEDE_CHARS` characters), in text
+    order, from the time expressions the NLP step anchored."""
+    out: dict[str, list[date]] = {}
+    for aid, value in store.conn.execute(
+        "SELECT article_id, value FROM timexes WHERE type = 'DATE' AND start < ?"
+        " AND length(value) = 10 ORDER BY article_id, start",
+        (LEDE_CHARS,),
+    ):
+        try:
+            out.setdefault(aid, []).append(date.fromisoformat(value))
+        except ValueError:
+            continue
+    return out
+
+
+def happened(published: date | None, lede: Iterable[date]) -> date | None:
+    """The day an article's happening took place: the first lede date at most `MAX_LAG_DAYS`
+    before publication and not after it ("said on Sunday" in a Monday paper), else the
+    publication day. Reports of one interview published a day or two apart then share a day,
+    which is what the gap feature should see (issue 5: distance between event dates)."""
+    for day in lede:
+        if published is None or published - timedelta(days=MAX_LAG_DAYS) <= day <= published:
+            return day
+    return published
+
+
 def load_items(store: Store) -> list[Item]:
     """Every article as an `Item`, in published order (undated last, then id)."""
     conn = store.conn
@@ -282,6 +328,7 @@ def load_items(store: Store) -> list[Item]:
     ):
         names.setdefault(r[0], []).append(r[1])
     features = text_features(store)
+    ledes = lede_days(store)
     items = []
     for r in conn.execute(
         "SELECT a.id, a.published, v.vector FROM articles a"
@@ -306,6 +353,7 @@ def load_items(store: Store) -> list[Item]:
                 dup_group=dups.get(r["id"]),
             )
         )
+        items[-1].happened = happened(items[-1].day, ledes.get(r["id"], ()))
     weights = idf_weights(frozenset(i.names) for i in items)
     for i in items:
         i.names = {t: weights[t] for t in i.names}
