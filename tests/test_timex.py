@@ -67,7 +67,12 @@ def test_narrative_anchor_is_the_event_just_told() -> None:
 def test_narrative_anchor_stays_in_its_paragraph() -> None:
     text = "On October 16, 2025 the minister phoned.\n\nTwo days later, talks began."
     later = find_timexes(text, "en", PUBLISHED)[-1]
-    assert (later.value, later.anchor) == ("2025-10-22", "published")
+    # No event before it in its paragraph: counted from publication it would fall after the
+    # report, so it stays unresolved, with the reason.
+    assert (later.value, later.anchor) == (None, "none")
+    assert "no earlier event" in later.note
+    same_paragraph = find_timexes(text.replace("\n\n", " "), "en", PUBLISHED)[-1]
+    assert (same_paragraph.value, same_paragraph.anchor) == ("2025-10-18", "narrative:3")
 
 
 def test_without_publication_date_deictic_ones_stay_unresolved() -> None:
@@ -197,3 +202,11 @@ def test_tempeval_platinum_value_f1() -> None:
     assert result["overall"]["storyline_value_f1"] >= VALUE_F1_FLOOR
     assert result["overall"]["storyline_relaxed_f1"] >= 88.0
     assert "dateparser.search_dates" in format_tempeval(result)
+
+
+def test_tense_is_read_from_the_marker_nearest_the_expression() -> None:
+    # "cesseront" (future) ends just before "jeudi"; "a annoncé" (past) starts further after.
+    text = "Les dockers cesseront le travail jeudi à 6 heures, a annoncé lundi leur syndicat."
+    by_text = {t.text: t.value for t in find_timexes(text, "fr", date(2026, 3, 10))}
+    assert by_text["jeudi"] == "2026-03-12"
+    assert by_text["lundi"] == "2026-03-09"

@@ -61,13 +61,14 @@ class _Context:
         return word_value(self.language, key, matched)
 
     def tense(self, start: int) -> str:
-        """ "future" or "past": the nearest tense marker in the sentence ("past" if none)."""
+        """ "future" or "past": the tense marker in the sentence nearest to the expression,
+        counted from the end of a marker before it ("past" if none)."""
         lo, hi = next(((a, b) for a, b in self.sentences if a <= start < b), (0, len(self.text)))
         future, past = tense_markers(self.language)
         best = ("past", len(self.text))
         for name, regex in (("future", future), ("past", past)):
             for m in regex.finditer(self.text, lo, hi):
-                distance = abs(m.start() - start)
+                distance = m.start() - start if m.start() >= start else max(start - m.end(), 0)
                 if distance < best[1]:
                     best = (name, distance)
         return best[0]
@@ -133,7 +134,14 @@ def _shifted(
         moved = tv.shift(day, unit, count)
         return tv.fmt(moved, unit) if moved else None
 
-    return _relative(ctx, m, unit, compute, narrative=narrative)
+    res = _relative(ctx, m, unit, compute, narrative=narrative)
+    if narrative and count > 0 and res.anchor == "published" and ctx.tense(m.start()) == "past":
+        # "two days later, we spoke by phone" told in the past with no event before it in the
+        # paragraph: counted from the publication date it would fall after the report itself.
+        return _Resolved(
+            "DATE", None, "none", "narrative 'later' with no earlier event to count from"
+        )
+    return res
 
 
 def _with_part(ctx: _Context, m: re.Match[str], res: _Resolved) -> _Resolved:
