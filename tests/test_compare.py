@@ -17,22 +17,39 @@ from storyline.compare.claims import (
 )
 from storyline.compare.conflicts import (
     Dated,
-    counts,
+    date_conflicts,
+    dispute_conflicts,
     modality_conflicts,
     negated_near,
     number_conflicts,
-    number_value,
     stance_conflicts,
 )
+from storyline.compare.figures import figures_in, number_value, referent_of
 from storyline.compare.framing import log_odds, omissions, referents
+from storyline.eval.compare import figure_found, match_disagreements
 
 
 def sent(
-    article: str, text: str, *, outlet: str | None = None, actors: tuple[str, ...] = ()
+    article: str,
+    text: str,
+    *,
+    outlet: str | None = None,
+    actors: tuple[str, ...] = (),
+    days: tuple[str, ...] = (),
 ) -> Sentence:
     named = tuple((text.find(a), a) for a in actors)
     return Sentence(
-        article, outlet or article, 0, len(text), text, actors, numbers_in(text), (), named
+        article,
+        outlet or article,
+        0,
+        len(text),
+        text,
+        actors,
+        numbers_in(text),
+        days,
+        named,
+        tuple(figures_in(text)),
+        days,
     )
 
 
@@ -40,7 +57,46 @@ def test_numbers_read_as_written_in_any_convention() -> None:
     assert number_value("4,000") == 4000
     assert number_value("4.000") == 4000
     assert number_value("3,5") == 3.5
-    assert numbers_in("Turnout was 82% in 2025 among 3,500 staff") == {"82%", "3.500"}
+    assert number_value("4 000") == 4000
+    assert numbers_in("Turnout was 82% in 2025 among 3,500 staff") == {"82%", "3500"}
+    assert numbers_in("a 3.5 per cent rise") == {"3.5%"}  # not 3,500
+    assert numbers_in("the 2009 stoppage lasted eleven days") == {"11"}
+
+
+def _read(text: str) -> list[tuple[float, str, str]]:
+    return [(f.value, f.unit, f.referent) for f in figures_in(text)]
+
+
+def test_figures_read_in_each_languages_notation_with_what_they_count() -> None:
+    four_thousand = [(4000.0, "", "people")]
+    assert _read("The union said about 4,000 members would walk out.") == four_thousand
+    assert _read("werden rund 4.000 Beschäftigte am Streik teilnehmen") == four_thousand
+    assert _read("quelque 4 000 travailleurs participeront") == four_thousand
+    assert _read("unos 4.000 trabajadores secundan el paro") == four_thousand
+    assert _read("unos 1,2 millones de envases") == [(1.2e6, "", "packs")]
+    assert _read("more than a million packs") == [(1e6, "", "packs")]
+    assert _read("68 % des adhérents ont voté pour") == [(68.0, "%", "people")]
+    assert _read("71 per cent of members who voted") == [(71.0, "%", "people")]
+    assert _read("a €5 million fund to reimburse pharmacies") == [(5e6, "EUR", "funds")]
+    assert _read("un fondo de 6 millones de euros para compensar") == [(6e6, "EUR", "funds")]
+    assert _read("40 millions d'euros aux entreprises") == [(4e7, "EUR", "")]
+    # a number inside a word, a measure or a year is not a count
+    assert _read("eight-hour shifts from 6pm in 2026") == []
+    assert _read("20 mg tablets") == [(20.0, "mg", "")]
+    assert _read("once the ships left") == []  # Spanish eleven, English adverb
+
+
+def test_compound_heads_and_bare_numbers_take_a_class() -> None:
+    assert referent_of("Hafenarbeiter") == "people"
+    assert referent_of("relationships") is None  # a short class word is not a compound head
+    assert _read("VCT put the number of staff affected at about 3,500") == [(3500.0, "", "people")]
+    assert _read("la empresa habla de 3.500") == [(3500.0, "", "")]  # no class named: bare
+
+
+def test_a_vote_tally_gives_its_share() -> None:
+    shares = [f.value for f in figures_in("Dockers voted by 2,310 to 940 to ratify it") if f.unit]
+    assert shares == [71]
+    assert [f for f in figures_in("from 12 to 15 people") if f.unit == "%"] == []
 
 
 def test_split_sentences_keeps_claims_and_their_actors() -> None:
@@ -78,9 +134,13 @@ def test_copies_and_one_origin_count_once() -> None:
 
 
 def test_counted_nouns_disagree_across_articles() -> None:
-    assert counts("Withdraw troops from four occupied regions and two weeks later") == [
-        (4.0, "regions", "four occupied regions")
-    ]
+    (regions, weeks) = figures_in("Withdraw troops from four occupied regions and two weeks later")
+    assert (regions.value, regions.referent, regions.phrase) == (
+        4.0,
+        "region",
+        "four occupied regions",
+    )
+    assert weeks.noun == "weeks"  # a time unit: left to the timeline
     a = Dated(sent("a", "Russia wants four occupied regions handed over"), None)
     b = Dated(sent("b", "He spoke of five historical regions of our country"), None)
     same = Dated(sent("c", "Russia wants four regions, officials said"), None)
@@ -165,11 +225,13 @@ def test_log_odds_finds_an_outlets_own_words() -> None:
 
 def test_referents_and_omissions() -> None:
     s = [sent("a", "x", outlet="A"), sent("b", "y", outlet="B")]
-    rows = referents(s, {"a": ["four occupied regions"], "b": ["five historical regions"]})
+    rows = referents(
+        s, {"a": [("people", "4,000 members")], "b": [("people", "3.500 Beschäftigte")]}
+    )
     assert rows == [
         {
-            "referent": "regions",
-            "by_outlet": {"A": ["four occupied regions"], "B": ["five historical regions"]},
+            "referent": "people",
+            "by_outlet": {"A": ["4,000 members"], "B": ["3.500 Beschäftigte"]},
         }
     ]
     claims = [
@@ -196,3 +258,137 @@ def test_counts_a_week_apart_are_a_change_over_time() -> None:
     assert grew["over_time"] is True
     (differ,) = number_conflicts([early, same_day])
     assert differ["over_time"] is False
+
+
+def test_synonyms_and_translations_count_one_referent() -> None:
+    day = date(2026, 3, 9)
+    union = Dated(sent("a", "The union said about 4,000 members would walk out"), day)
+    company = Dated(
+        sent("a", "The operator said roughly 3,500 of its employees were affected"), day
+    )
+    german = Dated(sent("b", "Die Zahl der betroffenen Beschäftigten liege bei etwa 3.500"), day)
+    (conflict,) = number_conflicts([union, company, german])
+    assert conflict["topic"] == "how many people"
+    sides = {s["value"]: {x["article_id"] for x in s["sources"]} for s in conflict["sides"]}
+    assert sides == {"4,000": {"a"}, "3,500": {"a", "b"}}
+    assert conflict["over_time"] is False
+    grew = [
+        Dated(sent("c", "More than 30 vessels were waiting at anchor"), date(2026, 3, 17)),
+        Dated(sent("d", "The backlog of more than 40 ships may take two weeks"), date(2026, 3, 26)),
+    ]
+    (ships,) = number_conflicts(grew)
+    assert ships["topic"] == "how many ships"
+    assert ships["over_time"] is True
+
+
+def test_referents_measured_side_by_side_are_one_conflict() -> None:
+    told = [
+        Dated(sent("a", "The recall covers 14 batches, about 1.2 million packs in all"), None),
+        Dated(
+            sent("b", "Betroffen sind 14 Chargen mit insgesamt rund 1,2 Millionen Packungen"), None
+        ),
+        Dated(sent("c", "The company recalled 12 batches of the drug on Tuesday"), None),
+        Dated(sent("d", "Around 900,000 packs are affected, the company said"), None),
+    ]
+    (merged,) = number_conflicts(told)
+    assert merged["topic"] == "how many batches; how many packs"
+    assert {s["value"] for s in merged["sides"]} == {
+        "14 batches", "1,200,000 packs", "12 batches", "900,000 packs"
+    }  # fmt: skip
+    copies = {"a": "copy:D1", "b": "copy:D1", "c": "c", "d": "d"}  # a and b: one source
+    assert len(number_conflicts(told, copies)) == 2
+
+
+def test_talks_adjourned_against_broken_off_and_told_as_planned() -> None:
+    told = [
+        Dated(sent("a", "The talks were adjourned shortly after 1am without a deal"), None),
+        Dated(sent("b", "The talks collapsed after nine hours when negotiators walked out"), None),
+        Dated(
+            sent("c", "Las negociaciones quedaron suspendidas sin acuerdo tras una larga jornada"),
+            None,
+        ),
+        Dated(sent("d", "A spokesman said the committee would meet as planned on Tuesday"), None),
+    ]
+    (modality,) = [c for c in modality_conflicts(told) if c["kind"] == "modality"]
+    sides = {s["value"]: {x["article_id"] for x in s["sources"]} for s in modality["sides"]}
+    assert sides == {"postponed": {"a", "c"}, "cancelled": {"b"}, "as planned": {"d"}}
+    assert modality["topic"].endswith("called off or postponed or held as planned")
+
+
+def test_one_happening_given_two_printed_days() -> None:
+    e = date(2026, 3, 19)
+    told = [
+        Dated(
+            sent("a", "They agreed to hold the election on 13 September", days=("2026-09-13",)), e
+        ),
+        Dated(sent("b", "The election will be held on 20 September", days=("2025-09-20",)), e),
+        Dated(sent("c", "The election will be held on 13 September", days=("2026-09-13",)), e),
+        Dated(sent("d", "The strike began on 12 March, the union said", days=("2026-03-12",)), e),
+    ]
+    v = np.array([[1, 0], [1, 0], [1, 0], [0, 1]], dtype=np.float32)
+    (conflict,) = date_conflicts(told, v)
+    sides = {s["value"]: {x["article_id"] for x in s["sources"]} for s in conflict["sides"]}
+    assert sides == {"2026-09-13": {"a", "c"}, "2025-09-20": {"b"}}  # the year is not compared
+    assert conflict["over_time"] is False
+    dateline = Dated(
+        sent(
+            "e",
+            "VALMERE, March 19 - the election on 20 September",
+            days=("2026-03-19", "2026-09-20"),
+        ),
+        e,
+    )
+    other = Dated(
+        sent("f", "VALMERE, March 9 - the strike", days=("2026-03-09",)), date(2026, 3, 9)
+    )
+    assert date_conflicts([dateline, other], v[:2]) == []  # each article's own day is no clash
+
+
+def test_a_sentence_disputing_the_one_before() -> None:
+    told = [
+        Dated(
+            sent(
+                "a",
+                "He said he had offered to appear by video link, an offer the committee declined",
+            ),
+            None,
+        ),
+        Dated(
+            sent("a", "The committee's chair, Oskar Lind, disputes that.", actors=("Oskar Lind",)),
+            None,
+        ),
+        Dated(sent("a", "He denied wrongdoing in the matter at the hearing"), None),
+    ]
+    (conflict,) = dispute_conflicts(told)
+    assert conflict["topic"] == "what Oskar Lind disputes"
+    assert [s["value"] for s in conflict["sides"]] == ["account", "disputed"]
+
+
+def test_an_undated_copy_joins_the_dated_stance_conflict() -> None:
+    early = Dated(sent("a", "For now we don't need any meetings"), date(2025, 10, 26), "L", "E1")
+    late = Dated(
+        sent("b", "We are ready to hold meetings when necessary"), date(2025, 11, 9), "L", "E2"
+    )
+    undated = Dated(sent("c", "We are ready to hold meetings when necessary"), None, "L", "E3")
+    v = np.ones((3, 4), dtype=np.float32) / 2
+    (conflict,) = stance_conflicts([early, late, undated], v)
+    assert conflict["over_time"] is True
+    cited = {x["article_id"] for s in conflict["sides"] for x in s["sources"]}
+    assert cited == {"a", "b", "c"}
+
+
+def test_scorer_takes_a_one_article_disagreement_and_dates_as_figures() -> None:
+    gold = {"topic": "whether he offered a video link", "accounts": {"k": "offered video"}}
+    conflict = {
+        "topic": "what Lind disputes",
+        "over_time": False,
+        "sides": [{"value": "account", "sources": [{"article_id": "a", "text": "offered video"}]}],
+    }
+    (match,) = match_disagreements([gold], [conflict], {"k": "a"})
+    assert match["found"]
+    assert match["right_sides"]
+    claim = {"numbers": [], "dates": ["2026-09-13"], "sources": [{"article_id": "a"}]}
+    assert figure_found({"article": "k", "claim": "election on 13 September"}, [claim], {"k": "a"})
+    assert not figure_found(
+        {"article": "k", "claim": "election on 20 September"}, [claim], {"k": "a"}
+    )

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from storyline.compare.figures import Figure, canonical, figures_in
 from storyline.compare.timeline import CALENDAR, sentence_spans
 from storyline.link.name_tokens import tokens
 from storyline.model import Timex
@@ -31,7 +32,9 @@ from storyline.model import Timex
 SAME_CLAIM = 0.93  # cosine of multilingual-e5-small sentence embeddings
 RELATED_CLAIM = 0.88  # with a shared number or name
 MIN_WORDS = 6  # shorter sentences are headings, captions or fragments
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)?%?")
+MASKED_TIMEX = frozenset({"DATE", "TIME"})  # their numbers are days and hours, not figures
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class Sentence:
     numbers: frozenset[str]
     dates: tuple[str, ...]
     named_at: tuple[tuple[int, str], ...] = ()  # (offset in the article, name) of each actor
+    figures: tuple[Figure, ...] = ()  # its numbers with what they count, dates left out
+    printed_days: tuple[str, ...] = ()  # days it prints with a number ("13 September")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +79,19 @@ class ClaimGroup:
 
 
 def numbers_in(text: str) -> frozenset[str]:
-    """The numbers a sentence states (digits, a percent sign kept), years left out."""
-    out = set()
-    for m in _DIGITS.finditer(text):
-        value = m.group().replace(",", ".")
-        if not (len(value) == 4 and value.isdigit() and value[:2] in {"19", "20"}):
-            out.add(value)
-    return frozenset(out)
+    """The numbers a sentence states, each as one string whatever the notation ("4,000",
+    "4 000" and "4.000" are "4000"; "68 %" and "68 per cent" are "68%"), years left out."""
+    return frozenset(canonical(f) for f in figures_in(text))
+
+
+def _masked(text: str, start: int, timexes: Sequence[Timex]) -> str:
+    """`text` (at offset `start` of its article) with its dates and times blanked out."""
+    chars = list(text)
+    for t in timexes:
+        if t.type in MASKED_TIMEX:
+            for i in range(max(t.start - start, 0), min(t.end - start, len(chars))):
+                chars[i] = " "
+    return "".join(chars)
 
 
 def split_sentences(
@@ -106,6 +117,17 @@ def split_sentences(
             and t.type == "DATE"
             and CALENDAR.fullmatch(t.value)
         )
+        printed = tuple(  # days printed as calendar dates ("13 September"), not "on Friday"
+            t.value
+            for t in timexes
+            if start <= t.start < end
+            and t.value
+            and t.type == "DATE"
+            and _DAY.fullmatch(t.value)
+            and _DIGIT.search(t.text)
+        )
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        figures = tuple(figures_in(_masked(sentence, start + lead, timexes)))
         out.append(
             Sentence(
                 article_id,
@@ -114,9 +136,11 @@ def split_sentences(
                 end,
                 sentence,
                 actors,
-                numbers_in(sentence),
+                frozenset(canonical(f) for f in figures),
                 dates,
                 tuple(sorted(inside)),
+                figures,
+                printed,
             )
         )
     return out
@@ -148,19 +172,18 @@ def align(sentences: Sequence[Sentence], vectors: NDArray[np.float32]) -> list[C
     return groups
 
 
+def source_key(i: ArticleInfo) -> str:
+    """The independent source an article counts as: the origin it rests on, else its copy
+    group, else itself."""
+    return f"origin:{i.origin.lower()}" if i.origin else f"copy:{i.dup_group or i.article_id}"
+
+
 def independent_sources(
     articles: Sequence[str], info: dict[str, ArticleInfo]
 ) -> tuple[int, str | None]:
     """(independent sources, the one origin they all rest on or None) of a claim's articles."""
-    keys: set[tuple[str, str]] = set()
-    origins: Counter[str] = Counter()
-    for a in articles:
-        i = info[a]
-        if i.origin:
-            keys.add(("origin", i.origin.lower()))
-            origins[i.origin] += 1
-        else:
-            keys.add(("copy", i.dup_group or a))
+    keys = {source_key(info[a]) for a in articles}
+    origins = Counter(info[a].origin for a in articles if info[a].origin)
     if len(keys) == 1 and origins:
         return 1, origins.most_common(1)[0][0]
     return len(keys), None

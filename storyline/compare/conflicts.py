@@ -1,10 +1,12 @@
 """Conflicts: where the articles of a story disagree, and whether it is a change over time.
 
 Four kinds, each found the same way in any language the word lists cover:
-* number: the same counted thing with different counts ("four occupied regions" / "five
-  historical regions"): a number followed within `COUNT_WINDOW` words by a plural noun; time
-  units are left to the timeline;
-* modality: one happening told as called off in some articles and as postponed in others
+* number: the same counted thing (or share, or amount paid for it) with different values
+  ("four occupied regions" / "five historical regions", "4,000 members" / "3.500
+  Beschäftigte"): the figures of `figures.figures_in`, whose referent folds synonyms and
+  translations into one class; time units are left to the timeline;
+* modality: one happening told as called off (talks: broken off) in some articles, as
+  postponed (talks: adjourned) in others, or before the fact as going ahead as planned
   (`MODALITY` word lists);
 * actor: the sentences that tell that happening name different people or organisations as
   the ones who did it;
@@ -17,37 +19,54 @@ disagreeing about one moment.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from storyline.compare.claims import Sentence
+from storyline.compare.figures import CLASSES, Figure
 from storyline.compare.framing import words
 from storyline.link.name_tokens import tokens
-from storyline.nlp.timex_rules import lexicon
+from storyline.nlp.timex_rules import LANGUAGES, lexicon
 
-COUNT_WINDOW = 3
 OVER_TIME_DAYS = 7
-SAME_MATTER = 0.86  # embedding cosine for two quoted sentences to be about the same matter
+# figures of two referents this few words apart are one thing's measures ("14 lotes del
+# medicamento, unos 1,2 millones de envases": 3 words), when told so by this many sources
+ADJACENT_WORDS = 4
+MIN_SIDE_BY_SIDE = 2
+SAME_MATTER = 0.86  # embedding cosine for two sentences (quotes, dated claims) on the same matter
 MIN_SHARED_WORDS = 1  # content words both share, beside the speaker's name
 NEGATION_REACH = 4  # words before a matter word a negation may stand
-LANGUAGES = ("en", "fr", "de", "es", "ru")
 MODALITY = {
     "cancelled": (
         r"cancel(?:l?ed|s|ling|lation)?|call(?:ed|s)? off|scrapp(?:ed)?|annul[ée]e?s?|annuler|"
-        r"abgesagt|absagen|cancelad[oa]|cancelar|отмен\w*"
+        r"abgesagt|absagen|cancelad[oa]|cancelar|отмен\w*|"
+        # talks that end for good: broken off rather than adjourned
+        r"collapsed|fell apart|broke(?:n)? (?:down|off)|abgebrochen|gescheitert|rompues?|"
+        r"échoué(?:e?s)?|rot[oa]s|fracasad[oa]s?|сорва\w*"
     ),
     "postponed": (
         r"postpon(?:ed|es|ing|ement)?|delay(?:ed|s)?|put off|pushed back|report[ée]e?s?|"
-        r"verschoben|vertagt|aplazad[oa]|pospuest[oa]|отлож\w*|перенес\w*"
+        r"verschoben|vertagt|aplazad[oa]|pospuest[oa]|отлож\w*|перенес\w*|"
+        # talks that stop to resume later
+        r"adjourn(?:ed|s)?|suspended|ajourn[ée]e?s?|suspendu(?:e?s)?|unterbrochen|"
+        r"suspendid[oa]s?|прерва\w*"
+    ),
+    # told before the fact as going ahead: an account of its own, as planned
+    "as planned": (
+        r"as (?:planned|scheduled)|wie geplant|planmäßig|comme prévu|como estaba previsto|"
+        r"según lo previsto|как планировалось"
     ),
 }
+_TOLD_AS = {"cancelled": "called off", "postponed": "postponed", "as planned": "held as planned"}
+_CALLED_OFF = ("cancelled", "postponed")  # the verbs someone did
 _MODALITY = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in MODALITY.items()}
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|nothing|without|n't|ne|pas|jamais|aucun|nicht|kein\w*|nie|"
@@ -56,16 +75,6 @@ _NEGATION = re.compile(
 )
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _NEGATABLE = re.compile(r"[\w']+")
-_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
-
-
-def _number_words() -> dict[str, float]:
-    words: dict[str, float] = {}
-    for lang in LANGUAGES:
-        for w, v in lexicon(lang).get("numbers", {}).items():
-            if " " not in w and isinstance(v, int | float) and v >= 2:
-                words[w.lower()] = float(v)
-    return words
 
 
 def _time_units() -> frozenset[str]:
@@ -78,7 +87,6 @@ def _time_units() -> frozenset[str]:
     return frozenset(units)
 
 
-NUMBER_WORDS = _number_words()
 TIME_UNITS = _time_units()
 
 
@@ -111,45 +119,89 @@ def _sides(groups: dict[str, list[Dated]]) -> list[dict[str, Any]]:
     ]
 
 
-def number_value(written: str) -> float:
-    """A number as written: "4,000" and "4.000" are four thousand, "3,5" and "3.5" three and a
-    half (a separator followed by exactly three digits groups thousands)."""
-    if _THOUSANDS.fullmatch(written):
-        return float(re.sub(r"\D", "", written))
-    return float(written.replace(",", "."))
+_ASKED = {"": "how many {}", "%": "what share of {}"}
+Referent = tuple[str, str]  # (unit, referent) of a figure
+T = TypeVar("T", bound=Hashable)
 
 
-def counts(text: str) -> list[tuple[float, str, str]]:
-    """(count, counted noun, phrase) for each "number … plural noun" in a sentence."""
-    words = _TOKEN.findall(text)
-    out = []
-    for i, w in enumerate(words):
-        low = w.lower()
-        value = NUMBER_WORDS.get(low)
-        if value is None and w[0].isdigit() and not (len(w) == 4 and w[:2] in {"19", "20"}):
-            value = number_value(w)
-        if value is None:
-            continue
-        for j in range(i + 1, min(i + 1 + COUNT_WINDOW, len(words))):
-            noun = words[j].lower()
-            if len(noun) > 3 and noun.endswith("s") and not noun.isdigit():
-                if noun not in TIME_UNITS:
-                    out.append((value, noun, " ".join(words[i : j + 1])))
-                break
-    return out
+def _components(items: Iterable[T], links: Iterable[tuple[T, T]]) -> dict[T, T]:
+    """Each item's component (its root) once the linked ones are joined."""
+    parent = {i: i for i in items}
+
+    def root(i: T) -> T:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for x, y in links:
+        parent[root(x)] = root(y)
+    return {i: root(i) for i in parent}
 
 
-def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
-    """The same counted noun with different counts in different articles."""
-    by_noun: dict[str, dict[str, list[Dated]]] = {}
+def _topic(f: Figure) -> str:
+    """What a number conflict is about: "how many ships", "what share of people", "how many
+    EUR for funds"."""
+    label = f.referent if f.referent in CLASSES or not f.noun else f.noun
+    return _ASKED.get(f.unit, "how many " + f.unit + " for {}").format(label)
+
+
+def _value(f: Figure) -> str:
+    return f"{f.value:,.10g}{f.unit if f.unit == '%' else ''}"
+
+
+def _counted(f: Figure) -> bool:
+    """A figure with a referent that is not a length of time (left to the timeline)."""
+    return bool(f.referent) and f.noun not in TIME_UNITS
+
+
+def _side_by_side(
+    dated: Sequence[Dated], source_of: Mapping[str, str]
+) -> set[tuple[Referent, Referent]]:
+    """Pairs of (different) referents that `MIN_SIDE_BY_SIDE` independent sources state next
+    to each other (`ADJACENT_WORDS` words apart at most): the measures of one thing ("14 batches,
+    about 1.2 million packs" is the size of one recall)."""
+    sources: dict[tuple[Referent, Referent], set[str]] = {}
     for d in dated:
-        for value, noun, _phrase in counts(d.sentence.text):
-            key = f"{value:g}"
-            sides = by_noun.setdefault(noun, {})
-            if not any(x.sentence.article_id == d.sentence.article_id for x in sides.get(key, [])):
-                sides.setdefault(key, []).append(d)
+        aid, text = d.sentence.article_id, d.sentence.text
+        figs = [f for f in d.sentence.figures if _counted(f)]
+        for f, g in itertools.pairwise(figs):
+            a, b = (f.unit, f.referent), (g.unit, g.referent)
+            gap = text[f.start + len(f.phrase) : g.start]
+            if a[1] != b[1] and len(_TOKEN.findall(gap)) <= ADJACENT_WORDS:
+                pair = (a, b) if a < b else (b, a)
+                sources.setdefault(pair, set()).add(source_of.get(aid, aid))
+    return {pair for pair, s in sources.items() if len(s) >= MIN_SIDE_BY_SIDE}
+
+
+def number_conflicts(
+    dated: Sequence[Dated], source_of: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The same referent (counted noun, share or amount) with different values in different
+    articles, or on two sides of one article's account ("4,000, says the union; 3,500, says
+    the company"). Referents measured side by side are one conflict (the batches and packs of
+    one recall). Bare numbers and time units are left out. `source_of` maps an article to its
+    independent source (copies and articles resting on one origin share one)."""
+    by_referent: dict[Referent, dict[str, list[Dated]]] = {}
+    topics: dict[Referent, str] = {}
+    for d in dated:
+        for f in filter(_counted, d.sentence.figures):
+            key = (f.unit, f.referent)
+            topics.setdefault(key, _topic(f))
+            side = by_referent.setdefault(key, {}).setdefault(_value(f), [])
+            if not any(x.sentence.article_id == d.sentence.article_id for x in side):
+                side.append(d)
+    root = _components(by_referent, _side_by_side(dated, source_of or {}))
+    merged: dict[Referent, list[Referent]] = {}
+    for key in sorted(by_referent):
+        merged.setdefault(root[key], []).append(key)
     out = []
-    for noun, sides in sorted(by_noun.items()):
+    for keys in merged.values():
+        sides = {
+            (f"{value} {key[1]}" if len(keys) > 1 else value): ds
+            for key in keys
+            for value, ds in by_referent[key].items()
+        }
         articles = {x.sentence.article_id for ds in sides.values() for x in ds}
         if len(sides) < 2 or len(articles) < 2:
             continue
@@ -157,7 +209,7 @@ def number_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
         out.append(
             {
                 "kind": "number",
-                "topic": f"how many {noun}",
+                "topic": "; ".join(topics[k] for k in keys),
                 "over_time": over_time,
                 "sides": _sides(sides),
                 "note": "each count told a week or more from the others: a change over time"
@@ -213,24 +265,27 @@ def _actor_near(d: Dated, at: int) -> str | None:
 
 
 def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
-    """One happening told as called off by some and postponed by others, and who did it."""
+    """One happening told as called off by some, postponed by others (or, before the fact,
+    as going ahead as planned), and who called it off or put it off."""
     sides: dict[str, list[Dated]] = {}
     actors: dict[str, list[Dated]] = {}
     for d in dated:
         found = [(k, m) for k, p in _MODALITY.items() if (m := p.search(d.sentence.text))]
         for k, _ in found:
             sides.setdefault(k, []).append(d)
-        if found and (actor := _actor_near(d, found[0][1].start())):
+        done = [m for k, m in found if k in _CALLED_OFF]
+        if done and (actor := _actor_near(d, done[0].start())):
             actors.setdefault(actor, []).append(d)
     out = []
     every = [d for ds in sides.values() for d in ds]
     story_words = Counter(w for d in dated for w in words(d.sentence.text))
     matter = _near_modality(every, story_words)
-    if len(sides) == 2 and len({d.sentence.article_id for d in every}) >= 2:
+    told = " or ".join(_TOLD_AS[k] for k in MODALITY if k in sides)
+    if len(sides) >= 2 and len({d.sentence.article_id for d in every}) >= 2:
         out.append(
             {
                 "kind": "modality",
-                "topic": f"the {matter}: called off or postponed",
+                "topic": f"the {matter}: {told}",
                 "over_time": False,
                 "sides": _sides(sides),
                 "note": "",
@@ -276,11 +331,25 @@ def _later(a: Dated, b: Dated) -> bool:
     return a.day is not None and b.day is not None and abs((a.day - b.day).days) >= OVER_TIME_DAYS
 
 
+def _fold_undated(found: dict[tuple[str, str, str], dict[str, Any]]) -> None:
+    """Move the pairs whose gap is unknown into the one dated group of the same speaker and
+    negating event (an undated copy of a quote cannot tell which side of a week it is)."""
+    for key in [k for k in found if k[2] == "unknown"]:
+        known = [k for k in found if k[:2] == key[:2] and k[2] != "unknown"]
+        if len(known) != 1:
+            continue
+        into, moved = found[known[0]], found.pop(key)
+        for side in ("negated", "affirmed"):
+            into[side].extend(d for d in moved[side] if d not in into[side])
+        into["words"].update(moved["words"])
+
+
 def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
     """The same speaker on the same matter in two events, negated in one and not in the
     other, gathered per speaker and negating event (the affirming sentences a week or more
-    away in one conflict, the closer ones in another). Within one event (one interview)
-    outlets quoting different sentences of it is not a disagreement."""
+    away in one conflict, the closer ones in another; an undated one joins the dated
+    conflict of its speaker and negating event when there is one). Within one event (one
+    interview) outlets quoting different sentences of it is not a disagreement."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for i, a in enumerate(quoted):
         for j in range(i + 1, len(quoted)):
@@ -296,12 +365,14 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
             if neg_a == negated_near(b.sentence.text, shared):
                 continue
             neg, pos = (a, b) if neg_a else (b, a)
-            key = (a.speaker, str(neg.event), "later" if _later(pos, neg) else "not later")
+            when = "later" if _later(pos, neg) else "close" if pos.day and neg.day else "unknown"
+            key = (a.speaker, str(neg.event), when)
             pair = found.setdefault(key, {"negated": [], "affirmed": [], "words": Counter()})
             for side, d in (("negated", neg), ("affirmed", pos)):
                 if d not in pair[side]:
                     pair[side].append(d)
             pair["words"].update(shared)
+    _fold_undated(found)
     out = []
     for (speaker, _, _), pair in found.items():
         gaps = [
@@ -324,6 +395,113 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
                     if over_time
                     else "the same speaker, two events close in time"
                 ),
+            }
+        )
+    return out
+
+
+def _matter(ds: Sequence[Dated]) -> str:
+    """The content words the sentences of a conflict share most, for its topic."""
+    counted = Counter(
+        w
+        for d in ds
+        for w in set(words(d.sentence.text)) & set(_TOKEN.findall(d.sentence.text))
+        if len(w) > 4  # lower case as written: a thing, not a name
+    )
+    return " ".join(w for w, n in counted.most_common(3) if n >= 2) or "one happening"
+
+
+def date_conflicts(dated: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
+    """One happening given different days: sentences of different articles about the same
+    matter (cosine `SAME_MATTER` or more) printing days of one month that the other does not
+    ("the election on 13 September" / "on 20 September"). Only days printed with a number
+    count (a weekday's day depends on how it was anchored: the timeline's business), and not
+    the day the sentence's own event happened (a dateline). The year is not compared (a
+    year-less date may have been completed differently). Days told by events a week or more
+    apart are a change over time (a rescheduling), as for numbers."""
+    month_day = [
+        {v[5:] for v in d.sentence.printed_days if d.day is None or v != d.day.isoformat()}
+        for d in dated
+    ]
+    clashes: dict[int, set[str]] = {}  # sentence -> months on which it clashes
+    links: list[tuple[int, int]] = []
+    for i, a in enumerate(dated):
+        for j in range(i + 1, len(dated)):
+            b = dated[j]
+            if a.sentence.article_id == b.sentence.article_id or not (
+                month_day[i] and month_day[j]
+            ):
+                continue
+            months = {
+                x[:2]
+                for x in month_day[i] - month_day[j]
+                for y in month_day[j] - month_day[i]
+                if x[:2] == y[:2]
+            }
+            if months and float(np.dot(vectors[i], vectors[j])) >= SAME_MATTER:
+                links.append((i, j))
+                clashes.setdefault(i, set()).update(months)
+                clashes.setdefault(j, set()).update(months)
+    components: dict[int, list[int]] = {}
+    for i, r in _components(clashes, links).items():
+        components.setdefault(r, []).append(i)
+    out = []
+    for members in components.values():
+        sides: dict[str, list[Dated]] = {}
+        for i in members:
+            for v in dated[i].sentence.printed_days:
+                if (
+                    v[5:7] in clashes[i]
+                    and v[5:] in month_day[i]
+                    and dated[i] not in sides.get(v, [])
+                ):
+                    sides.setdefault(v, []).append(dated[i])
+        over_time = _apart(list(sides.values()))
+        out.append(
+            {
+                "kind": "date",
+                "topic": f"the date of {_matter([dated[i] for i in members])}",
+                "over_time": over_time,
+                "sides": _sides(sides),
+                "note": "the days told by events a week or more apart: a rescheduling"
+                if over_time
+                else "the same happening given different days",
+            }
+        )
+    return out
+
+
+DISPUTE = (
+    r"disput(?:es|ed)|den(?:ies|ied)|reject(?:s|ed)|contest(?:s|ed)|contradict(?:s|ed)|"
+    r"bestreitet|bestritt|widerspr(?:icht|ach)|dementiert|conteste|contesté|dément|démenti|"
+    r"réfute|niega|negó|desmiente|desmintió|rechaza|rechazó|contradice|опроверг\w*|отрица\w*"
+)
+# a dispute verb whose object points back to the sentence before ("disputes that")
+_DISPUTES_PREVIOUS = re.compile(
+    rf"\b(?:{DISPUTE})\s+(?:that|this|it|the claim|the account|dies|das|cela|ceci|le|lo|eso|"
+    rf"esto|это)?\s*[.;,]",
+    re.IGNORECASE,
+)
+
+
+def dispute_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
+    """Two parties disagreeing inside one article: a sentence whose dispute verb points back
+    ("The committee's chair disputes that.") against the sentence before it in the same
+    article (the account disputed). `dated` is in article order."""
+    out = []
+    for prev, d in itertools.pairwise(dated):
+        if prev.sentence.article_id != d.sentence.article_id:
+            continue
+        if not _DISPUTES_PREVIOUS.search(d.sentence.text):
+            continue
+        who = _actor_near(d, 0)
+        out.append(
+            {
+                "kind": "dispute",
+                "topic": f"what {who or 'another party'} disputes",
+                "over_time": False,
+                "sides": _sides({"account": [prev], "disputed": [d]}),
+                "note": "two parties disagree inside one article",
             }
         )
     return out

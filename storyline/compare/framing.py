@@ -6,7 +6,8 @@
   word frequencies (the prior, scaled to `PRIOR_STRENGTH` pseudo-words), each word's log-odds
   divided by its standard deviation (a z-score). Words with z above `Z_MIN` are the outlet's.
 * Words for the same referent: the same counted or modified noun with different modifiers in
-  different outlets ("four occupied regions" / "five historical regions").
+  different outlets ("four occupied regions" / "five historical regions"); counted nouns
+  are those of `figures.figures_in`, so "4,000 members" and "3.500 Beschäftigte" are one.
 * The quotes each outlet chose to print, and what an outlet omits: claims that at least two
   independent sources state in the events the outlet covered, but the outlet does not.
 """
@@ -73,16 +74,16 @@ def log_odds(
 
 
 def referents(
-    sentences: Iterable[Sentence], counted: Mapping[str, list[str]]
+    sentences: Iterable[Sentence], counted: Mapping[str, list[tuple[str, str]]]
 ) -> list[dict[str, Any]]:
-    """The same noun named with different modifiers by different outlets.
+    """The same referent named in different words by different outlets.
 
-    `counted` maps an article id to the "number … noun" phrases of its sentences."""
+    `counted` maps an article id to the (referent, "number … noun" phrase) of its figures
+    (`figures.figures_in`: "4,000 members" and "3.500 Beschäftigte" are one referent)."""
     by_noun: dict[str, dict[str, set[str]]] = {}
     outlet_of = {s.article_id: s.outlet or s.article_id[:8] for s in sentences}
     for article, phrases in counted.items():
-        for phrase in phrases:
-            noun = phrase.split()[-1].lower()
+        for noun, phrase in phrases:
             by_noun.setdefault(noun, {}).setdefault(outlet_of.get(article, article), set()).add(
                 phrase
             )

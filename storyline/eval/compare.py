@@ -5,14 +5,15 @@ The gold folder runs through the whole pipeline in a temporary store; each gold 
 compared with the stored story holding most of its articles (`compare_story`). Scored:
 
 * disagreements: a gold disagreement is found when one predicted conflict cites at least two of
-  its articles and shares a content word with its topic and accounts; gold and predicted are
-  matched one to one, best first by word overlap weighted by the share of articles cited; its
-  sides are right when the conflict cites every article the gold gives an
+  its articles (or its only one) and shares a content word with its topic and accounts; gold
+  and predicted are matched one to one, best first by word overlap weighted by the share of
+  articles cited; its sides are right when the conflict cites every article the gold gives an
   account for (side recall is reported too); change over time when the gold's note calls it one
   and the conflict is labelled `over_time` (or, for a gold that is not one, not labelled);
 * framing: a gold framing row is found when the predicted referents or distinctive terms give
   words of the gold phrases for at least two of its articles;
-* figures: a gold figure is found when a claim of its article states one of its numbers.
+* figures: a gold figure is found when a claim of its article states one of its numbers, read
+  in any notation (`figures.figures_in`: "4,000" is "4 000", "eleven days" is 11 days).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from storyline.compare.claims import numbers_in
 from storyline.compare.framing import words
 from storyline.eval.ingested import ingested_store
+from storyline.store.db import Store
 
 COLUMNS = ("story", "measure", "found", "total", "share")
 OVER_TIME = re.compile(r"change over time", re.IGNORECASE)
@@ -53,14 +55,15 @@ def _fit(
     gold: dict[str, Any], c: dict[str, Any], ids: dict[str, str]
 ) -> tuple[float, float] | None:
     """(side recall, word overlap) of a conflict for a gold disagreement, or None when it
-    cites fewer than two of its articles or shares no topic word. The overlap is the Jaccard
+    cites fewer than two of its articles (its one article, for a disagreement inside one
+    article) or shares no topic word. The overlap is the Jaccard
     of the gold's topic and accounts with the conflict's topic and sentences."""
     wanted = {ids[k] for k in gold["accounts"] if k in ids}
     topic = set(words(gold["topic"] + " " + " ".join(gold["accounts"].values())))
     cited = _conflict_articles(c) & wanted
     theirs = _conflict_words(c)
     shared = topic & theirs
-    if len(cited) < 2 or not shared:
+    if len(cited) < min(2, len(wanted)) or not shared:
         return None
     return len(cited) / max(len(wanted), 1), len(shared) / len(topic | theirs)
 
@@ -124,13 +127,18 @@ def framing_found(
 
 
 def figure_found(gold: dict[str, Any], claims: list[dict[str, Any]], ids: dict[str, str]) -> bool:
-    """Whether a claim of the figure's article states one of its numbers."""
+    """Whether a claim of the figure's article states one of its numbers (or dates)."""
     aid = ids.get(gold["article"])
     wanted = numbers_in(gold["claim"])
     return any(
-        set(c["numbers"]) & wanted and any(s["article_id"] == aid for s in c["sources"])
-        for c in claims
+        _stated(c) & wanted and any(s["article_id"] == aid for s in c["sources"]) for c in claims
     )
+
+
+def _stated(claim: dict[str, Any]) -> set[str]:
+    """The numbers a claim states, the days of its calendar dates among them ("on 13
+    September" states 13, kept as a date rather than a figure)."""
+    return set(claim["numbers"]) | {str(int(d[8:10])) for d in claim["dates"] if len(d) == 10}
 
 
 def _share(found: int, total: int) -> float | None:
@@ -138,63 +146,61 @@ def _share(found: int, total: int) -> float | None:
 
 
 def evaluate_compare(gold_path: Path) -> dict[str, Any]:
-    """Score the comparison stage on a gold file."""
+    """Score the comparison stage on a gold file (its folder ingested into a temporary store)."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    with ingested_store([str(gold_path.parent)]) as run:
+        result = score_store(gold, run.store, run.keys)
+    result["overall"]["ingest_failed"] = run.failed
+    return {"name": f"compare on {gold_path}", **result}
+
+
+def score_store(gold: dict[str, Any], store: Store, keys: dict[str, str]) -> dict[str, Any]:
+    """Score the comparisons of a store holding a gold folder (`keys`: gold key of each id)."""
     from storyline.compare.compare import compare_story
     from storyline.link.stories import list_stories
 
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
     rows: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
     totals: dict[str, list[int]] = {}
-    with ingested_store([str(gold_path.parent)]) as run:
-        ids = {key: aid for aid, key in run.keys.items()}
-        views = list_stories(run.store)
-        outlet_of = {
-            a.id: a.outlet or a.id[:8] for v in views for e in v.events for a in e.articles
+    ids = {key: aid for aid, key in keys.items()}
+    views = list_stories(store)
+    outlet_of = {a.id: a.outlet or a.id[:8] for v in views for e in v.events for a in e.articles}
+    for sid, gold_keys in _gold_stories(gold).items():
+        members = {ids[k] for k in gold_keys if k in ids}
+        view = max(views, key=lambda v: len(members & set(v.article_ids)), default=None)
+        if view is None:
+            continue
+        comparison = compare_story(store, view)
+        mine = [d for d in gold.get("disagreements", []) if d.get("story") == sid]
+        matches = match_disagreements(mine, comparison["conflicts"], ids)
+        details.extend({"story": sid, **m} for m in matches)
+        frames = [f for f in gold.get("framing", []) if f.get("story") == sid]
+        figures = [f for f in gold.get("figures", []) if f.get("story") == sid]
+        measures = {
+            "disagreements_found": (sum(m["found"] for m in matches), len(matches)),
+            "right_sides": (sum(m["right_sides"] for m in matches), len(matches)),
+            "over_time_right": (sum(m["over_time_right"] for m in matches), len(matches)),
+            "framing_found": (
+                sum(framing_found(f, comparison["framing"], ids, outlet_of) for f in frames),
+                len(frames),
+            ),
+            "figures_found": (
+                sum(figure_found(f, comparison["claims"], ids) for f in figures),
+                len(figures),
+            ),
         }
-        for sid, keys in _gold_stories(gold).items():
-            members = {ids[k] for k in keys if k in ids}
-            view = max(views, key=lambda v: len(members & set(v.article_ids)), default=None)
-            if view is None:
-                continue
-            comparison = compare_story(run.store, view)
-            mine = [d for d in gold.get("disagreements", []) if d.get("story") == sid]
-            matches = match_disagreements(mine, comparison["conflicts"], ids)
-            details.extend({"story": sid, **m} for m in matches)
-            frames = [f for f in gold.get("framing", []) if f.get("story") == sid]
-            figures = [f for f in gold.get("figures", []) if f.get("story") == sid]
-            measures = {
-                "disagreements_found": (sum(m["found"] for m in matches), len(matches)),
-                "right_sides": (sum(m["right_sides"] for m in matches), len(matches)),
-                "over_time_right": (sum(m["over_time_right"] for m in matches), len(matches)),
-                "framing_found": (
-                    sum(framing_found(f, comparison["framing"], ids, outlet_of) for f in frames),
-                    len(frames),
-                ),
-                "figures_found": (
-                    sum(figure_found(f, comparison["claims"], ids) for f in figures),
-                    len(figures),
-                ),
-            }
-            for measure, (found, total) in measures.items():
-                rows.append(
-                    {
-                        "story": sid or "story",
-                        "measure": measure,
-                        "found": found,
-                        "total": total,
-                        "share": _share(found, total),
-                    }
-                )
-                acc = totals.setdefault(measure, [0, 0])
-                acc[0] += found
-                acc[1] += total
+        for measure, (found, total) in measures.items():
+            rows.append(
+                {
+                    "story": sid or "story",
+                    "measure": measure,
+                    "found": found,
+                    "total": total,
+                    "share": _share(found, total),
+                }
+            )
+            acc = totals.setdefault(measure, [0, 0])
+            acc[0] += found
+            acc[1] += total
     overall: dict[str, Any] = {m: _share(f, t) for m, (f, t) in totals.items()}
-    overall["ingest_failed"] = run.failed
-    return {
-        "name": f"compare on {gold_path}",
-        "columns": COLUMNS,
-        "rows": rows,
-        "overall": overall,
-        "disagreements": details,
-    }
+    return {"columns": COLUMNS, "rows": rows, "overall": overall, "disagreements": details}
