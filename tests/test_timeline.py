@@ -81,6 +81,16 @@ def test_event_date_falls_back_to_publication_at_half_weight() -> None:
     assert event_date([EventMember("c", plain, None, ())]).value is None
 
 
+def test_event_date_tie_goes_to_the_day_a_lede_states() -> None:
+    lede = "Talks fell apart tonight after nine hours."
+    plain = "Talks were adjourned without a deal."
+    tonight = EventMember(
+        "a", lede, date(2026, 3, 17), tuple(find_timexes(lede, "en", date(2026, 3, 17)))
+    )
+    papers = [EventMember(k, plain, date(2026, 3, 18), ()) for k in ("b", "c")]
+    assert event_date([tonight, *papers]).value == "2026-03-17"
+
+
 def test_one_happening_from_two_outlets_is_one_entry_with_both_sources() -> None:
     entries = timeline_entries(
         [doc("a", FIRST, date(2026, 5, 5)), doc("b", SECOND, date(2026, 5, 5))]
