@@ -276,12 +276,13 @@ def text_features(store: Store) -> dict[str, tuple[frozenset[str], list[str], in
 
 
 def lede_days(store: Store) -> dict[str, list[date]]:
-    """Article id → the day-precise dates in its lede (first `LEDE_CHARS` characters), in text
-    order, from the time expressions the NLP step anchored."""
+    """Article id → the days its lede (first `LEDE_CHARS` characters) names, as dates or times of
+    a day ("tonight"), in text order, from the time expressions the NLP step anchored."""
     out: dict[str, list[date]] = {}
     for aid, value in store.conn.execute(
-        "SELECT article_id, value FROM timexes WHERE type = 'DATE' AND start < ?"
-        " AND length(value) = 10 ORDER BY article_id, start",
+        "SELECT article_id, substr(value, 1, 10) FROM timexes WHERE start < ? AND"
+        " ((type = 'DATE' AND length(value) = 10) OR (type = 'TIME' AND value GLOB '*-*-*T*'))"
+        " ORDER BY article_id, start",
         (LEDE_CHARS,),
     ):
         try:
