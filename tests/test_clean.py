@@ -7,6 +7,7 @@ import pickle
 from conftest import TODAY, make_raw
 
 from storyline.ingest.clean import clean_article
+from storyline.ingest.html import _PARSER, _visible_lines, lxml_html
 
 PAGE = """<!doctype html><html lang="en"><head>
 <title>Dock talks collapse | The Harbour Ledger</title>
@@ -98,3 +99,24 @@ def test_fast_dates_read_the_page_metadata_too() -> None:
     fast = clean_article(raw, now=TODAY, extensive_dates=False)
     assert fast.published == "2026-03-14"
     assert fast.text == clean_article(raw, now=TODAY).text
+
+
+def test_page_lines_one_per_block_without_invisible_text() -> None:
+    markup = (
+        "<html><head><title>Port news</title><style>p {color: red}</style></head><body>"
+        "<div>Harbour Ledger<a href='/'>Home</a> | <a href='/n'>News</a></div>"
+        "<p>First <b>bold</b>  words<br>after a break</p><!-- a note --><script>var x;</script>"
+        "tail text<svg><text>icon</text></svg><ul><li>one</li><li>two</li></ul> &mdash; "
+        "</body></html>"
+    )
+    tree = lxml_html.fromstring(markup.encode("utf-8"), parser=_PARSER)
+    assert _visible_lines(tree) == (
+        "Harbour Ledger",
+        "Home",
+        "News",
+        "First bold words",
+        "after a break",
+        "tail text",
+        "one",
+        "two",
+    )

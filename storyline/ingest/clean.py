@@ -60,7 +60,8 @@ def clean_article(
     page = page if page is not None else read_page(raw, extensive_dates=extensive_dates)
     lines = [t for t, _ in page.lines] if page else raw.body.splitlines()
     title_hint = raw.field("title") or (page.title if page else None)
-    decision = _decide_lines(lines, title_hint, page, frozenset())
+    outside = _outside_main_text(lines, page) if page else ()
+    decision = _decide_lines(lines, title_hint, page, outside, frozenset())
     urls = tuple(u for u in (raw.field("url"), page.url if page else None, *decision.urls) if u)
     prov: list[Provenance] = []
     outlet = _first(
@@ -83,7 +84,7 @@ def clean_article(
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
     if any(normalise(ln.text) in repeated for ln in decision.lines if ln.kind in KEPT):
-        decision = _decide_lines(lines, title_hint, page, repeated)
+        decision = _decide_lines(lines, title_hint, page, outside, repeated)
 
     kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]
     text = "\n".join(ln.clean for ln in kept)
@@ -109,11 +110,15 @@ def clean_article(
         Provenance(field="language", rule="json:language" if lang_field else "language.detect.v1")
     )
 
+    html_date = page.date if page else None
     published = dates.decide(
         dates.gather_claims(
             field_value=raw.field("published"),
-            html_date=page.date if page else None,
-            copyright_years=copyright_years(raw.body) if page else frozenset(),
+            html_date=html_date,
+            # read only when they matter (a whole page is long to search)
+            copyright_years=(
+                copyright_years(raw.body) if dates.is_new_year(html_date) else frozenset()
+            ),
             html_fragment=page.fragment if page else False,
             urls=urls,
             id_codes=(*decision.id_codes, *_record_id(raw)),
@@ -209,14 +214,36 @@ def _record_id(raw: RawInput) -> tuple[str, ...]:
 
 
 def _decide_lines(
-    lines: list[str], title_hint: str | None, page: Page | None, repeated: AbstractSet[str]
+    lines: list[str],
+    title_hint: str | None,
+    page: Page | None,
+    outside: tuple[Line, ...],
+    repeated: AbstractSet[str],
 ) -> LineDecision:
     """Classify the lines; for a page, add its visible lines outside the main text."""
     decision = classify_lines(lines, title_hint=title_hint, outlet_lines=repeated)
-    return _with_page(decision, page) if page is not None else decision
+    return _with_page(decision, page, outside) if page is not None else decision
 
 
-def _with_page(decision: LineDecision, page: Page) -> LineDecision:
+def _outside_main_text(lines: list[str], page: Page) -> tuple[Line, ...]:
+    """The page's visible lines that are not part of its main-text `lines`, as removed lines
+    numbered after them."""
+    main = " ".join(normalise(t) for t in lines)
+    outside = [t for t in page.page_lines if normalise(t) not in main]
+    return tuple(
+        Line(
+            no=len(lines) + i,
+            text=t,
+            kind="removed",
+            reason="outside-main-text",
+            rule=HTML_RULE,
+            origin="page",
+        )
+        for i, t in enumerate(outside)
+    )
+
+
+def _with_page(decision: LineDecision, page: Page, outside: tuple[Line, ...]) -> LineDecision:
     """Mark trafilatura's headings, and add the page's other visible lines as removed."""
     heads = {normalise(t) for t, is_head in page.lines if is_head}
     lines = [
@@ -225,21 +252,7 @@ def _with_page(decision: LineDecision, page: Page) -> LineDecision:
         else ln
         for ln in decision.lines
     ]
-    kept = " ".join(normalise(ln.text) for ln in decision.lines)
-    outside = [t for t in page.page_lines if normalise(t) not in kept]
-    start = len(lines)
-    lines += [
-        Line(
-            no=start + i,
-            text=t,
-            kind="removed",
-            reason="outside-main-text",
-            rule=HTML_RULE,
-            origin="page",
-        )
-        for i, t in enumerate(outside)
-    ]
-    return replace(decision, lines=tuple(lines))
+    return replace(decision, lines=(*lines, *outside))
 
 
 def to_json(article: Article) -> str:

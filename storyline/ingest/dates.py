@@ -79,7 +79,7 @@ def gather_claims(
     if field_value:
         add(parse_date(field_value), "json:published", field_value)
     if html_date:
-        year_only = html_date.endswith("-01-01") and int(html_date[:4]) in copyright_years
+        year_only = is_new_year(html_date) and int(html_date[:4]) in copyright_years
         source = "html:htmldate-text" if html_fragment else "html:htmldate"
         add(parse_date(html_date), "html:copyright-year" if year_only else source, html_date)
     for url in dict.fromkeys(urls):
@@ -123,6 +123,11 @@ def reparse(claim: DateClaim) -> ParsedDate | None:
     if claim.source == "id-code":
         return date_in_code(claim.evidence)
     return parse_date(claim.evidence)
+
+
+def is_new_year(html_date: str | None) -> bool:
+    """Whether an htmldate answer is 1 January: what it gives for a copyright year alone."""
+    return html_date is not None and html_date.endswith("-01-01")
 
 
 def copyright_years(text: str) -> frozenset[int]:

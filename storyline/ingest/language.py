@@ -16,12 +16,14 @@ LANGUAGES = (
 MIN_LINE_CHARS = 12
 SAMPLE_CHARS = 600  # plenty for a confident guess; langid reads byte by byte in Python
 MIN_LINE_PROB = 0.9
-_SCRIPTS = {
-    "cyrillic": re.compile(r"[\u0400-\u04FF]"),
-    "greek": re.compile(r"[\u0370-\u03FF]"),
-    "arabic": re.compile(r"[\u0600-\u06FF]"),
-    "cjk": re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]"),
+_SCRIPT_RANGES = {
+    "cyrillic": r"\u0400-\u04FF",
+    "greek": r"\u0370-\u03FF",
+    "arabic": r"\u0600-\u06FF",
+    "cjk": r"\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF",
 }
+_SCRIPTS = {name: re.compile(f"[{chars}]") for name, chars in _SCRIPT_RANGES.items()}
+_ANY_SCRIPT = re.compile(f"[{''.join(_SCRIPT_RANGES.values())}]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,7 +96,8 @@ def detect(text: str) -> tuple[str | None, float]:
 
 
 def _script(text: str) -> str:
-    if text.isascii():
+    # No script can have more than a third of the characters when all of them together do not.
+    if text.isascii() or len(_ANY_SCRIPT.findall(text)) <= len(text) / 3:
         return "latin"
     for name, pattern in _SCRIPTS.items():
         if len(pattern.findall(text)) > len(text) / 3:

@@ -15,6 +15,7 @@ lost, and `storyline show` can audit every decision.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -42,6 +43,7 @@ DUPLICATE_MIN_WORDS = 6
 LEGAL_MAX_WORDS = 80  # a longer line that mentions cookies or copyright is a story paragraph
 MENU_SITE_NAME_MAX_WORDS = 3  # headlines are longer; site names are one to three words
 ID_CODE = re.compile(r"^[A-Za-z]{2,}[-_]?[A-Za-z0-9_-]*\d{6,}[A-Za-z0-9_-]*$")
+_SIX_DIGITS = re.compile(r"\d{6}")  # in every id code: a line without it needs no closer look
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»'’)]))\s+(?=[\"“„«‘'(]?[A-ZÀ-ÞА-Я0-9])")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -133,6 +135,7 @@ def _pattern_reason(text: str) -> str | None:
     return next((reason for limit, test, reason in checks if n <= limit and test(text)), None)
 
 
+@functools.lru_cache(maxsize=16384)  # asked again when an outlet's repeated lines are known
 def _is_legal(text: str) -> bool:
     # The lowercased line against the pattern without IGNORECASE: the same matches (its words
     # are all lowercase) at a third of the cost; it runs on every line of every article.
@@ -170,6 +173,7 @@ def _is_heading(text: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16384)  # asked again when an outlet's repeated lines are known
 def collapse_repeats(text: str) -> str | None:
     """The line with a passage printed twice in a row kept once, or None if nothing repeats:
     the whole line doubled ("X X."), or one sentence straight after itself ("A. B. B.")."""
@@ -320,6 +324,7 @@ def _build(
     codes: list[str] = []
     urls: list[str] = []
     kept_idx = [i for i, r in enumerate(reasons) if r is None]
+    next_kept = dict(itertools.pairwise(kept_idx))
     previous = ""
     for i, raw in enumerate(lines):
         text, reason = stripped[i], reasons[i]
@@ -334,7 +339,8 @@ def _build(
                 m = P.BYLINE.match(text) or P.BYLINE_ROLE.match(text)
                 author = m.group("name") if m else None
             stamps += [text] if reason == "timestamp" else []
-            codes += [c for t in text.split() if is_id_code(c := t.strip(".,;:()[]"))]
+            if _SIX_DIGITS.search(text):
+                codes += [c for t in text.split() if is_id_code(c := t.strip(".,;:()[]"))]
             urls += [text] if reason == "url-line" else []
             out.append(Line(no=i, text=raw, kind="removed", reason=reason, rule=RULE))
             continue
@@ -345,7 +351,7 @@ def _build(
         seen.add(key)
         previous = key
         once = collapse_repeats(text)
-        nxt = next((j for j in kept_idx if j > i), None)
+        nxt = next_kept.get(i)
         heading = (
             _is_heading(text) and nxt is not None and _is_body(stripped[nxt]) and not _is_body(text)
         )
