@@ -12,12 +12,17 @@ the same content (the store would skip a duplicate). Then, each in a fresh proce
   (c) `trafilatura.extract(html)` alone on the same pages (read, decode, extract), articles/s.
 
 The ratio (b)/(c) says what storyline's cleaning, dating and storing cost beyond trafilatura.
+The generated pages are small (about 4 KB, 60 elements), so per-article costs weigh more there
+than on real pages; when ../shared is beside the repo, (d) repeats (b) and (c) on the real news
+pages of its extraction and date evaluation sets (1,181 pages, decompressed into the temporary
+directory; trafilatura reads their bytes and decodes them itself, as its users do).
 A dated section with machine info, the command and the numbers is appended to `--out`.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import multiprocessing
 import os
 import platform
@@ -35,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+REAL_SETS = ("article_extraction_benchmark", "htmldate_eval")
 HTML_SHARE = 10  # one HTML page per this many text dumps
 TARGET_TEXT_RATE = 300  # articles/s on one core
 TARGET_HTML_RATIO = 0.8  # storyline HTML ingest vs trafilatura alone
@@ -161,13 +168,17 @@ def storyline_run(
     }
 
 
-def trafilatura_run(paths: list[str]) -> dict[str, Any]:
-    """`trafilatura.extract` on each page after reading it (in a fresh process)."""
+def trafilatura_run(paths: list[str], as_bytes: bool = False) -> dict[str, Any]:
+    """`trafilatura.extract` on each page after reading it (in a fresh process); `as_bytes`:
+    trafilatura decodes the page itself."""
     import trafilatura
 
-    trafilatura.extract(Path(paths[0]).read_text("utf-8"))  # warm-up, untimed
+    def read(p: str) -> str | bytes:
+        return Path(p).read_bytes() if as_bytes else Path(p).read_text("utf-8")
+
+    trafilatura.extract(read(paths[0]))  # warm-up, untimed
     start = time.perf_counter()
-    extracted = sum(trafilatura.extract(Path(p).read_text("utf-8")) is not None for p in paths)
+    extracted = sum(trafilatura.extract(read(p)) is not None for p in paths)
     seconds = time.perf_counter() - start
     return {
         "articles": len(paths),
@@ -176,6 +187,18 @@ def trafilatura_run(paths: list[str]) -> dict[str, Any]:
         "rate": len(paths) / seconds,
         "peak_rss_mb": rss_mb(),
     }
+
+
+def real_pages(root: Path) -> list[str]:
+    """The real news pages of ../shared's extraction and date sets, written as .html files
+    under `root` (none when ../shared is absent)."""
+    out = []
+    for name in REAL_SETS:
+        for gz in sorted((SHARED_DATA / name / "html").glob("*.html.gz")):
+            path = root / f"{name}-{gz.name.removesuffix('.gz')}"
+            path.write_bytes(gzip.decompress(gz.read_bytes()))
+            out.append(str(path))
+    return out
 
 
 def in_fresh_process(func: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
@@ -220,6 +243,7 @@ def report(
     n_html: int,
     html2: dict[str, Any],
     html3: dict[str, Any],
+    real: tuple[dict[str, Any], dict[str, Any]] | None,
 ) -> str:
     """The Markdown section appended to the results file."""
     info = machine()
@@ -263,6 +287,21 @@ Ratio (b)/(c): **{ratio:.2f}** (target ≥ {TARGET_HTML_RATIO}: {ratio_ok}).
 **{html3["rate"]:.1f} articles/s**, ratio to (c) **{html3["rate"] / traf["rate"]:.2f}**
 ({_verdict(html3["rate"] / traf["rate"] >= TARGET_HTML_RATIO)}). The default (b) runs htmldate's
 extensive search, which `storyline eval dates` needs to match htmldate's accuracy.
+{_real_section(real)}"""
+
+
+def _real_section(real: tuple[dict[str, Any], dict[str, Any]] | None) -> str:
+    if real is None:
+        return "\n(d) skipped: ../shared/data is not beside the repo.\n"
+    ours, traf = real
+    rate = traf["articles"] / ours["seconds"]  # pages handled: stored, already had or failed
+    ratio = rate / traf["rate"]
+    return f"""
+(d) real news pages ({", ".join(REAL_SETS)} in ../shared/data, {ours["articles"]:,} stored of
+{traf["articles"]:,}): storyline ingest **{rate:.1f} pages/s** ({ours["seconds"]:.1f} s,
+failed {ours["failed"]}, already had {ours["already"]}); `trafilatura.extract` alone on the same
+bytes **{traf["rate"]:.1f} pages/s** ({traf["extracted"]:,} with text). Ratio **{ratio:.2f}**
+(target ≥ {TARGET_HTML_RATIO}: {_verdict(ratio >= TARGET_HTML_RATIO)}).
 """
 
 
@@ -296,8 +335,17 @@ def main() -> None:
         html2_run = in_fresh_process(storyline_run, html, str(root / "h2.db"), 2)
         html3_run = in_fresh_process(storyline_run, html, str(root / "h3.db"), 1, False)
         traf_run = in_fresh_process(trafilatura_run, html)
+        real_root = root / "real"
+        real_root.mkdir()
+        pages = real_pages(real_root)
+        real = None
+        if pages:
+            real = (
+                in_fresh_process(storyline_run, pages, str(root / "r.db")),
+                in_fresh_process(trafilatura_run, pages, True),
+            )
     section = report(
-        args.n, command, text_runs, html_run, traf_run, len(html), html2_run, html3_run
+        args.n, command, text_runs, html_run, traf_run, len(html), html2_run, html3_run, real
     )
     print(section)
     with args.out.open("a", encoding="utf-8") as fh:
