@@ -210,3 +210,9 @@ def test_tense_is_read_from_the_marker_nearest_the_expression() -> None:
     by_text = {t.text: t.value for t in find_timexes(text, "fr", date(2026, 3, 10))}
     assert by_text["jeudi"] == "2026-03-12"
     assert by_text["lundi"] == "2026-03-09"
+
+
+def test_tense_stays_in_the_clause_a_colon_ends() -> None:
+    text = "When we meet in her office on Thursday, she is adamant: the coalition will last."
+    thursday = find_timexes(text, "en", date(2026, 3, 1))[0]  # a Sunday
+    assert (thursday.text, thursday.value) == ("Thursday", "2026-02-26")

@@ -38,6 +38,9 @@ _LINE = re.compile(r"\n")
 _NOT_YEAR = re.compile(r"\s*(?:%|[.,]\d)")
 
 
+_CLAUSE_END = re.compile(r"[:;]\s|\s[–—]\s")
+
+
 @dataclass(slots=True)
 class _Resolved:
     type: str
@@ -61,9 +64,17 @@ class _Context:
         return word_value(self.language, key, matched)
 
     def tense(self, start: int) -> str:
-        """ "future" or "past": the tense marker in the sentence nearest to the expression,
+        """ "future" or "past": the tense marker in the expression's clause nearest to it,
         counted from the end of a marker before it ("past" if none)."""
         lo, hi = next(((a, b) for a, b in self.sentences if a <= start < b), (0, len(self.text)))
+        # a colon, semicolon or dash ends a clause: "when we meet on Thursday, she is adamant:
+        # the coalition will last" reads Thursday without the next clause's "will"
+        for m in _CLAUSE_END.finditer(self.text, lo, hi):
+            if m.end() <= start:
+                lo = m.end()
+            elif m.start() > start:
+                hi = m.start()
+                break
         future, past = tense_markers(self.language)
         best = ("past", len(self.text))
         for name, regex in (("future", future), ("past", past)):
