@@ -105,6 +105,11 @@ def _steps(value: str) -> tuple[str, ...]:
     help="HTML: htmldate's quick search only (about ten times cheaper than the "
     "extensive default, less accurate; see `storyline eval dates`).",
 )
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="URLs: allow loopback, private and link-local addresses (intranet pages, tests).",
+)
 @json_option
 @click.pass_obj
 def ingest(
@@ -114,20 +119,28 @@ def ingest(
     workers: int | None,
     quote_threshold: float | None,
     fast_dates: bool,
+    allow_private: bool,
     as_json: bool,
 ) -> None:
-    """Ingest articles: files, directories (recursive), globs, or - for stdin.
+    """Ingest articles: files, directories (recursive), globs, - for stdin, or page URLs.
 
     Formats: .txt text dumps, .html/.htm pages, .json (an object or a list) and .jsonl
-    (one article per line). Content already stored is skipped ("already had"); then the
+    (one article per line). http(s):// arguments are fetched as HTML pages (politely and
+    safely, see docs/live.md). Content already stored is skipped ("already had"); then the
     later steps run on whatever is new or changed.
     """
-    from storyline.ingest.readers import expand
-    from storyline.pipeline import run_pipeline
+    from itertools import chain
+
+    from storyline.ingest.readers import expand, read_inputs
+    from storyline.live.fetch import Fetcher
+    from storyline.live.pages import fetch_pages, is_url
+    from storyline.pipeline import run_items
 
     chosen = _steps(steps)
     store = obj.store()
-    n_inputs = sum(1 for _ in expand(paths))
+    urls = [p for p in paths if is_url(p)]
+    files = [p for p in paths if not is_url(p)]
+    n_inputs = sum(1 for _ in expand(files)) + len(urls)
     n_workers = workers or (2 if n_inputs >= PARALLEL_MIN_FILES else 1)
     progress = Progress(
         TextColumn("[bold]{task.fields[step]}"),
@@ -139,11 +152,11 @@ def ingest(
         disable=n_inputs < PROGRESS_MIN_FILES or as_json,
     )
     with progress:
-        files = progress.add_task("", total=n_inputs, step="ingest")
+        read = progress.add_task("", total=n_inputs, step="ingest")
         analysed = progress.add_task("", total=None, step="analyse", visible=False)
 
         def on_file(name: str) -> None:
-            progress.update(files, advance=1, description=Path(name).name[:40])
+            progress.update(read, advance=1, description=Path(name).name[:40])
 
         def on_error(message: str) -> None:
             progress.console.print(f"[red]error:[/red] {message}", highlight=False)
@@ -151,18 +164,20 @@ def ingest(
         def on_analysed(done: int, total: int) -> None:
             progress.update(analysed, completed=done, total=total, visible=True)
 
-        report = run_pipeline(
-            paths,
+        fetcher = Fetcher(allow_private=allow_private)
+        pages = fetch_pages(urls, store, fetcher, on_url=on_file)
+        report = run_items(
+            chain(read_inputs(files, on_file=on_file), pages),
             store,
             steps=chosen,
             workers=n_workers,
-            on_file=on_file,
             on_error=on_error,
             on_analysed=on_analysed,
             quote_threshold=quote_threshold,
             extensive_dates=not fast_dates,
         )
-        progress.update(files, completed=n_inputs)
+        fetcher.close()
+        progress.update(read, completed=n_inputs)
     summary = {
         "ingested": report.ingest.ingested,
         "already_had": report.ingest.already,
@@ -491,10 +506,22 @@ def _register() -> None:
     from storyline.compare.commands import timeline
     from storyline.link.commands import entities, quotes
     from storyline.link.story_commands import recluster, stories, story
+    from storyline.live.commands import feeds, watch
     from storyline.report.brief_commands import brief
     from storyline.web.commands import serve
 
-    for command in (entities, quotes, stories, story, recluster, timeline, brief, serve):
+    for command in (
+        entities,
+        quotes,
+        stories,
+        story,
+        recluster,
+        timeline,
+        brief,
+        serve,
+        watch,
+        feeds,
+    ):
         cli.add_command(command)
 
 

@@ -297,6 +297,52 @@ CREATE TABLE cluster_features (
 );
 """
 
+V8_FEEDS = """
+-- Live ingest (storyline/live/, store/fetchlog.py): the feeds `storyline watch` polls with the
+-- validators of their last answer (conditional GET) and their backoff; every fetch made (feeds,
+-- pages, robots.txt) with its outcome; and the items each feed has shown, by GUID and by link,
+-- so nothing already seen is fetched again.
+CREATE TABLE feeds (
+    url           TEXT PRIMARY KEY,
+    title         TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    added_at      TEXT NOT NULL,
+    last_polled   TEXT,                    -- UTC ISO time of the last poll
+    last_status   INTEGER,                 -- HTTP status of the last poll (NULL: no answer)
+    last_error    TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+    next_poll     TEXT,                    -- UTC ISO time; NULL: due now
+    articles      INTEGER NOT NULL DEFAULT 0   -- articles stored from this feed
+);
+CREATE TABLE fetch_log (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL,
+    final_url     TEXT,                    -- after redirects
+    kind          TEXT NOT NULL,           -- feed | page | robots
+    feed_url      TEXT,                    -- the feed that led to this fetch, if any
+    at            TEXT NOT NULL,
+    status        INTEGER,
+    bytes         INTEGER NOT NULL DEFAULT 0,
+    etag          TEXT,
+    last_modified TEXT,
+    error         TEXT                     -- NULL when it worked; "refused: ..." for our refusals
+);
+CREATE INDEX fetch_log_url ON fetch_log(url);
+CREATE TABLE feed_items (
+    feed_url   TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,              -- guid | url
+    key        TEXT NOT NULL,
+    article_id TEXT,                       -- the stored article (NULL: skipped or failed)
+    note       TEXT NOT NULL DEFAULT '',   -- why it was skipped
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (feed_url, kind, key)
+);
+CREATE INDEX feed_items_key ON feed_items(key);
+-- "is this link already stored?" asks by canonical URL too, before every page fetch
+CREATE INDEX articles_canonical_url ON articles(canonical_url);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -308,6 +354,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("time expressions and the text and date they were anchored to", V5_TIMEXES),
     ("story comparisons, cached with a hash of their inputs", V6_COMPARISONS),
     ("per-article clustering features, computed once", V7_CLUSTER_FEATURES),
+    ("live ingest: feeds, fetch log, items seen per feed", V8_FEEDS),
 )
 
 

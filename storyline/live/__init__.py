@@ -1,0 +1,1 @@
+"""Live ingest: fetch pages and poll news feeds politely and safely (`storyline watch`)."""
