@@ -343,6 +343,19 @@ CREATE INDEX feed_items_key ON feed_items(key);
 CREATE INDEX articles_canonical_url ON articles(canonical_url);
 """
 
+V9_TEXT_VECTORS = """
+-- Embeddings of short texts (quotes, timeline and claim sentences) by the hash of the text and
+-- the embedder that made them (store/vectors.py): embedding is the costly step of quote
+-- matching, timelines and comparison, and every run used to embed the whole store's quotes
+-- and a story's sentences again.
+CREATE TABLE text_vectors (
+    sha      TEXT NOT NULL,              -- sha1 of the embedded text, 16 hex digits
+    embedder TEXT NOT NULL,              -- e5 | hash (link/quotes.py EMBEDDERS)
+    vector   BLOB NOT NULL,              -- float32 × 384, unit length
+    PRIMARY KEY (sha, embedder)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -355,6 +368,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("story comparisons, cached with a hash of their inputs", V6_COMPARISONS),
     ("per-article clustering features, computed once", V7_CLUSTER_FEATURES),
     ("live ingest: feeds, fetch log, items seen per feed", V8_FEEDS),
+    ("embeddings of short texts, by text hash and embedder", V9_TEXT_VECTORS),
 )
 
 
