@@ -508,6 +508,7 @@ def _register() -> None:
     from storyline.link.story_commands import recluster, stories, story
     from storyline.live.commands import feeds, watch
     from storyline.report.brief_commands import brief
+    from storyline.scale.commands import batch
     from storyline.web.commands import serve
 
     for command in (
@@ -519,6 +520,7 @@ def _register() -> None:
         timeline,
         brief,
         serve,
+        batch,
         watch,
         feeds,
     ):

@@ -1,18 +1,22 @@
 """Readers: files, directories, globs and stdin to `RawInput`s, one per article.
 
-`.txt` text dumps, `.html`/`.htm` pages, `.json` (one object or a list) and `.jsonl` (one object
-per line). A JSON record gives its body in `text`|`body`|`content`|`html` and may give `id`,
-`title`, `url`, `outlet`, `author`, `published`, `language`|`lang`; other fields are kept as
+`.txt` text dumps, `.html`/`.htm` pages, `.json` (one object or a list), `.jsonl` (one object
+per line) and `.parquet` (one article per row, read in row batches with pyarrow). A JSON record
+or Parquet row gives its body in `text`|`body`|`content`|`html` and may give `id`, `title`,
+`url`, `outlet`, `author`, `published`, `language`|`lang`; other fields (columns) are kept as
 metadata. Errors are yielded, not raised, so one bad input never stops the others.
 """
 
 from __future__ import annotations
 
+import base64
 import glob
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +32,7 @@ SUFFIXES = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".parquet": "parquet",
 }
 # Label files and docs that live beside a corpus (examples/gold.json, README.md) are not articles.
 IGNORED_NAMES = frozenset({"gold.json", "readme.md", "readme.txt", "license", "license.txt"})
@@ -53,6 +58,9 @@ FIELD_ALIASES = {
     ),
     "language": ("language", "lang", "locale"),
 }
+
+PARQUET_BATCH = 256  # rows per pyarrow record batch: bounded memory on large files
+JSONL_BATCH = 256  # lines parsed per hand-over
 
 Item = RawInput | InputError
 
@@ -100,12 +108,17 @@ def read_inputs(
         name, path = entry
         if on_file is not None:
             on_file(name)
-        try:
-            yield from read_one(name, path, max_bytes=max_bytes)
-        except InputError as err:
-            yield err
-        except OSError as err:
-            yield InputError(f"cannot read: {err.strerror or err}; check permissions", path=name)
+        yield from read_entry(name, path, max_bytes=max_bytes)
+
+
+def read_entry(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    """`read_one`, with a file that cannot be read yielded as an error rather than raised."""
+    try:
+        yield from read_one(name, path, max_bytes=max_bytes)
+    except InputError as err:
+        yield err
+    except OSError as err:
+        yield InputError(f"cannot read: {err.strerror or err}; check permissions", path=name)
 
 
 def read_one(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
@@ -119,7 +132,12 @@ def read_one(name: str, path: Path | None, *, max_bytes: int = MAX_BYTES) -> Ite
         )
     if kind == "jsonl":
         assert path is not None
-        yield from _read_jsonl(name, path, max_bytes)
+        with path.open("rb") as fh:
+            yield from read_jsonl_lines(name, enumerate(fh, start=1), max_bytes=max_bytes)
+        return
+    if kind == "parquet":
+        assert path is not None
+        yield from read_parquet(name, path)
         return
     if path is not None and path.stat().st_size > max_bytes:
         raise InputError(
@@ -164,23 +182,65 @@ def _sniff(data: bytes) -> str:
     return "txt"
 
 
-def _read_jsonl(name: str, path: Path, max_bytes: int) -> Iterator[Item]:
-    with path.open("rb") as fh:
-        numbered = []
-        for lineno, line in enumerate(fh, start=1):
-            if len(line) > max_bytes:
-                yield InputError(
-                    f"record over the {max_bytes:,}-byte limit", path=name, line=lineno
-                )
-                continue
-            try:
-                numbered.append((lineno, line.decode("utf-8-sig")))
-            except UnicodeDecodeError:
-                yield InputError("not UTF-8; JSONL must be UTF-8", path=name, line=lineno)
-            if len(numbered) >= 256:
-                yield from _records(name, numbered)
-                numbered = []
-        yield from _records(name, numbered)
+def read_jsonl_lines(
+    name: str, numbered: Iterable[tuple[int, bytes]], *, max_bytes: int = MAX_BYTES
+) -> Iterator[Item]:
+    """The records of JSONL lines given as (line number, bytes): the whole file, or a range of
+    it (a `storyline batch` partition), numbered as in the file."""
+    batch = []
+    for lineno, line in numbered:
+        if len(line) > max_bytes:
+            yield InputError(f"record over the {max_bytes:,}-byte limit", path=name, line=lineno)
+            continue
+        try:
+            batch.append((lineno, line.decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            yield InputError("not UTF-8; JSONL must be UTF-8", path=name, line=lineno)
+        if len(batch) >= JSONL_BATCH:
+            yield from _records(name, batch)
+            batch = []
+    yield from _records(name, batch)
+
+
+def read_parquet(name: str, path: Path, row_groups: Sequence[int] | None = None) -> Iterator[Item]:
+    """One article per row of a Parquet file (all row groups, or only `row_groups`), read in
+    record batches; a row is a JSON record with the columns as its fields, numbered from 1 in
+    the file (errors name the file and the row)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputError(f"not a readable Parquet file ({err}); check the file", path=name) from err
+    groups = list(range(pf.num_row_groups)) if row_groups is None else list(row_groups)
+    starts = [0]
+    for g in range(pf.num_row_groups):
+        starts.append(starts[-1] + pf.metadata.row_group(g).num_rows)
+    for group in groups:
+        row = starts[group]
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH, row_groups=[group]):
+            for values in batch.to_pylist():
+                row += 1
+                obj = {k: _plain(v) for k, v in values.items() if v is not None}
+                raw = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+                yield _record(name, obj, raw, None, row)
+
+
+def _plain(value: Any) -> Any:
+    """A Parquet cell as JSON-ready data: dates and times in ISO 8601, decimals as text,
+    binary as base64, nested lists and structs likewise."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _records(name: str, numbered: Iterable[tuple[int, str]]) -> Iterator[Item]:

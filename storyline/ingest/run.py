@@ -85,65 +85,116 @@ def ingest_items(
     this process, in input order; only the pure cleaning runs in the workers, so the result
     is the same for any number of workers.
     """
-    moment = now or datetime.now(UTC)
-    report = IngestReport()
-    run_id = store.start_run()
-    outlet_lines = OutletLines(store.outlet_line_counts())
-    batch: list[tuple[RawInput, Article]] = []
-    notes: list[DateNote] = []
-    seen: set[str] = set()
-
-    def fail(message: str, source: str, line: int | None) -> None:
-        report.failed += 1
-        report.errors.append(message)
-        store.record_failure(source, line, message)
-        if on_error:
-            on_error(message)
-
-    def fresh() -> Iterator[RawInput]:
-        for item in items:
-            if isinstance(item, InputError):
-                fail(str(item), item.path, item.line)
-                continue
-            article_id = content_id(item.raw)
-            if article_id in seen or store.has(article_id):
-                report.already += 1
-                continue
-            seen.add(article_id)
-            yield item
-
+    session = IngestSession(store, now=now, extensive_dates=extensive_dates, on_error=on_error)
     # In one process the live repetition state goes straight in; workers clean without it and
-    # the articles it touches are cleaned again here, from the page the worker read (the
-    # costly part, unaffected by repetition). Both give the same articles.
+    # the articles it touches are cleaned again by the session, from the page the worker read
+    # (the costly part, unaffected by repetition). Both give the same articles.
     clean = functools.partial(
-        _clean_or_error,
-        now=moment.date(),
-        outlet_lines=outlet_lines if workers <= 1 else None,
+        clean_or_error,
+        now=session.moment.date(),
+        outlet_lines=session.outlet_lines if workers <= 1 else None,
         extensive_dates=extensive_dates,
     )
     with _mapper(workers) as mapper:
-        for item, cleaned in mapper(clean, fresh()):
-            if isinstance(cleaned, str):
-                fail(cleaned, item.source, None)
+        for item, cleaned in mapper(clean, session.fresh(items)):
+            session.take(item, cleaned)
+    return session.finish()
+
+
+class IngestSession:
+    """One ingest run over a store, fed cleaned inputs in input order.
+
+    It owns what is cross-article in ingest: de-duplication by content id, the outlet
+    repetition state (an article touched by it is cleaned again here, from its page), failure
+    records, batched writes and, at the end, the corpus date reconciliation. Cleaning happens
+    elsewhere (this process, a process pool, or Dask workers in `storyline batch`).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        now: datetime | None = None,
+        extensive_dates: bool = True,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.moment = now or datetime.now(UTC)
+        self.extensive_dates = extensive_dates
+        self.on_error = on_error
+        self.report = IngestReport()
+        self._run_id = store.start_run()
+        self.outlet_lines = OutletLines(store.outlet_line_counts())
+        self._batch: list[tuple[RawInput, Article]] = []
+        self._notes: list[DateNote] = []
+        self._seen: set[str] = set()
+
+    def fail(self, message: str, source: str, line: int | None) -> None:
+        """Record a failed input (counted, stored, reported)."""
+        self.report.failed += 1
+        self.report.errors.append(message)
+        self.store.record_failure(source, line, message)
+        if self.on_error:
+            self.on_error(message)
+
+    def fresh(self, items: Iterable[RawInput | InputError]) -> Iterator[RawInput]:
+        """The inputs not yet seen in this run nor stored; errors are recorded on the way."""
+        for item in items:
+            if isinstance(item, InputError):
+                self.fail(str(item), item.path, item.line)
                 continue
-            result, page = cleaned
-            if outlet_lines.touches(result):  # repeated lines known only here: clean again
-                result = clean_article(
-                    item,
-                    now=moment.date(),
-                    outlet_lines=outlet_lines,
-                    extensive_dates=extensive_dates,
-                    page=page,
-                )
-            outlet_lines.add(result)
-            notes.append(note(result))
-            batch.append((item, result))
-            if len(batch) >= BATCH_SIZE:
-                _flush(store, batch, report)
-    _flush(store, batch, report)
-    report.redated = reconcile_dates(store, notes, moment.date())
-    store.finish_run(run_id, report.ingested, report.already, report.failed)
-    return report
+            if self.is_new(item):
+                yield item
+
+    def is_new(self, item: RawInput) -> bool:
+        """Whether an input's content is neither seen in this run nor stored (counted as
+        "already" when it is); a new one is remembered."""
+        article_id = content_id(item.raw)
+        if article_id in self._seen or self.store.has(article_id):
+            self.report.already += 1
+            return False
+        self._seen.add(article_id)
+        return True
+
+    def take(self, item: RawInput, cleaned: Cleaned) -> Article | None:
+        """Add one cleaned input (or its error message) in input order; returns the article as
+        it will be stored (cleaned again when the repetition state touches it), or None."""
+        if isinstance(cleaned, str):
+            self.fail(cleaned, item.source, None)
+            return None
+        result, page = cleaned
+        if self.outlet_lines.touches(result):  # repeated lines known only here: clean again
+            result = clean_article(
+                item,
+                now=self.moment.date(),
+                outlet_lines=self.outlet_lines,
+                extensive_dates=self.extensive_dates,
+                page=page,
+            )
+        self.outlet_lines.add(result)
+        self._notes.append(note(result))
+        self._batch.append((item, result))
+        if len(self._batch) >= BATCH_SIZE:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Store the articles taken since the last flush (one transaction)."""
+        if not self._batch:
+            return
+        added = self.store.add(self._batch)
+        self.report.ingested += added
+        self.report.already += len(self._batch) - added
+        self.report.new_ids += [a.id for _, a in self._batch]
+        self._batch.clear()
+
+    def finish(self) -> IngestReport:
+        """Flush, complete year-less dates from the corpus, close the run record."""
+        self.flush()
+        self.report.redated = reconcile_dates(self.store, self._notes, self.moment.date())
+        r = self.report
+        self.store.finish_run(self._run_id, r.ingested, r.already, r.failed)
+        return r
 
 
 Cleaned = tuple[Article, Page | None] | str  # the article and its page, or an error message
@@ -190,7 +241,7 @@ def _light(item: RawInput) -> RawInput:
     return replace(item, raw_bytes=b"")
 
 
-def _clean_or_error(
+def clean_or_error(
     item: RawInput,
     *,
     now: date,
@@ -208,16 +259,6 @@ def _clean_or_error(
         log.exception("cleaning failed for %s", item.source)
         why = f"{type(err).__name__}: {err}"
         return f"{item.source}: cleaning failed ({why}); please report this input"
-
-
-def _flush(store: Store, batch: list[tuple[RawInput, Article]], report: IngestReport) -> None:
-    if not batch:
-        return
-    added = store.add(batch)
-    report.ingested += added
-    report.already += len(batch) - added
-    report.new_ids += [a.id for _, a in batch]
-    batch.clear()
 
 
 def today() -> date:

