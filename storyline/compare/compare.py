@@ -122,7 +122,7 @@ def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
 
 def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
     """Claims, conflicts and framing of one story, computed."""
-    from storyline.link.quotes import embed
+    from storyline.link.quotes import embed_cached
 
     tl = story_timeline(store, view)
     refs = {a.id: a for e in view.events for a in e.articles}
@@ -136,7 +136,7 @@ def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
     sentences = [
         s for d in ordered for s in split_sentences(d.id, d.outlet, d.text, d.timexes, d.names)
     ]
-    vectors = embed([s.text for s in sentences], batch=SENTENCE_BATCH)
+    vectors = embed_cached(store, [s.text for s in sentences], batch=SENTENCE_BATCH)
     groups = align(sentences, vectors)
     claims = _claims(groups, info)
     dated = [

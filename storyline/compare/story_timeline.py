@@ -96,18 +96,18 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    entries = timeline_entries(docs, events, _vectors(docs))
+    entries = timeline_entries(docs, events, _vectors(store, docs))
     return StoryTimeline(view.id, view.label, events, entries, undated, docs)
 
 
-def _vectors(docs: list[TimelineDoc]) -> dict[tuple[str, int], Any]:
+def _vectors(store: Store, docs: list[TimelineDoc]) -> dict[tuple[str, int], Any]:
     """Embeddings of the dated sentences, so that translations of one happening meet."""
-    from storyline.link.quotes import embed
+    from storyline.link.quotes import embed_cached
 
     found = dated_sentences(docs)
     if not found:
         return {}
-    vectors = embed([text for _, _, text in found], batch=SENTENCE_BATCH)
+    vectors = embed_cached(store, [text for _, _, text in found], batch=SENTENCE_BATCH)
     return {(aid, start): v for (aid, start, _), v in zip(found, vectors, strict=True)}
 
 

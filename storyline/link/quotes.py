@@ -27,7 +27,7 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 from storyline.errors import ConfigError
 from storyline.link.names import fold, org_key, strip_titles
 from storyline.store.db import Store
+from storyline.store.vectors import cached, keep
 
 # Default clustering threshold, chosen from `threshold_curve` on examples/gold.json (our own
 # corpus; its 237 gold quotes placed in the clean text from their `starts`, gold speakers):
@@ -166,6 +167,13 @@ def embed(
     return np.asarray(unit[[row_of[t] for t in texts]], dtype=np.float32).reshape(-1, EMBED_DIM)
 
 
+def embed_cached(
+    store: Store, texts: Sequence[str], *, batch: int = EMBED_BATCH
+) -> NDArray[np.float32]:
+    """`embed` through the store's vector cache: each text is embedded once per embedder."""
+    return cached(store, texts, embedder(), lambda todo: embed(todo, batch=batch))
+
+
 def hash_embed(texts: Sequence[str]) -> NDArray[np.float32]:
     """The "hash" embedder: each lower-cased word adds ±1 at a crc32-hashed one of
     `EMBED_DIM` places; unit length. Texts sharing words are near, as with e5, at no model cost
@@ -187,21 +195,22 @@ def embedded_text(quote: str) -> str:
 class Scorer:
     """Similarity of quotes by index, with the run's embeddings and folded texts cached.
 
-    `known` gives vectors already computed (by `storyline batch` workers) for some
-    `embedded_text`s, with the same embedder; only the others are embedded here.
+    `vectors` embeds the `embedded_text`s (default `embed`; `cluster_quotes` passes the
+    store's cache, so a quote is embedded once in its life, not on every run).
     """
 
     def __init__(
-        self, quotes: Sequence[QuoteRef], known: Mapping[str, NDArray[np.float32]] | None = None
+        self,
+        quotes: Sequence[QuoteRef],
+        vectors: Callable[[Sequence[str]], NDArray[np.float32]] = embed,
     ) -> None:
         self.texts = [_comparable(q.text) for q in quotes]
         self.words = np.array([len(t.split()) for t in self.texts])
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
-        given = known or {}
         wanted = [embedded_text(q.text) for q in quotes]
-        missing = [t for t in dict.fromkeys(wanted) if t not in given]
-        fresh = dict(zip(missing, embed(missing), strict=True))
-        rows = [given[t] if t in given else fresh[t] for t in wanted]
+        distinct = list(dict.fromkeys(wanted))
+        found = dict(zip(distinct, vectors(distinct), strict=True)) if distinct else {}
+        rows = [found[t] for t in wanted]
         self.vectors = np.asarray(rows, dtype=np.float32).reshape(-1, EMBED_DIM)
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> NDArray[np.float64]:
@@ -313,9 +322,13 @@ def cluster_quotes(
     known: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> int:
     """Recompute the quote clusters of the whole store (one transaction); returns how many
-    clusters hold quotes from more than one article. `known`: see `Scorer`."""
+    clusters hold quotes from more than one article. `known`: vectors of `embedded_text`s
+    already computed with the configured embedder (by `storyline batch` workers), kept in the
+    store's vector cache with the others."""
     quotes = load_quotes(store)
-    scorer = Scorer(quotes, known)
+    if known:
+        keep(store, known, embedder())
+    scorer = Scorer(quotes, lambda texts: embed_cached(store, texts))
     clusters = group(
         quotes, mutual_best(quotes, score_pairs(quotes, scorer, threshold)), threshold, scorer
     )

@@ -9,7 +9,7 @@ unless the connection is read-only (the web server's): then they are computed an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,16 +28,16 @@ def text_key(text: str) -> str:
 def cached(store: Store, texts: Sequence[str], embedder: str, embed: Embed) -> NDArray[np.float32]:
     """One unit vector per text (`dim` columns as `embed` gives them): from the cache when the
     text was embedded before by `embedder`, else by `embed` (then stored)."""
+    if not texts:
+        return embed([])  # the embedder knows its width
     keys = [text_key(t) for t in texts]
     found = _lookup(store, sorted(set(keys)), embedder)
     missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
     if missing:
         fresh = embed(list(missing.values()))
         new = dict(zip(missing, (np.asarray(v, dtype=np.float32) for v in fresh), strict=True))
-        _keep(store, new, embedder)
+        _store(store, new, embedder)
         found.update(new)
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
     return np.stack([found[k] for k in keys]).astype(np.float32)
 
 
@@ -54,7 +54,14 @@ def _lookup(store: Store, keys: list[str], embedder: str) -> dict[str, NDArray[n
     return out
 
 
-def _keep(store: Store, vectors: dict[str, NDArray[np.float32]], embedder: str) -> None:
+def keep(store: Store, vectors: Mapping[str, NDArray[np.float32]], embedder: str) -> None:
+    """Store vectors computed elsewhere (text → vector, by `embedder`) in the cache."""
+    _store(
+        store, {text_key(t): np.asarray(v, dtype=np.float32) for t, v in vectors.items()}, embedder
+    )
+
+
+def _store(store: Store, vectors: dict[str, NDArray[np.float32]], embedder: str) -> None:
     if store.conn.execute("PRAGMA query_only").fetchone()[0]:
         return  # a reader (the web server) computes and does not keep
     rows = [(sha, embedder, v.tobytes()) for sha, v in vectors.items()]
