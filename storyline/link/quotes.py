@@ -206,6 +206,8 @@ class Scorer:
     ) -> None:
         self.texts = [_comparable(q.text) for q in quotes]
         self.words = np.array([len(t.split()) for t in self.texts])
+        ids: dict[str, int] = {}  # equal folded texts share an id: equality as one array op
+        self.ids = np.array([ids.setdefault(t, len(ids)) for t in self.texts], dtype=np.int64)
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
         wanted = [embedded_text(q.text) for q in quotes]
         distinct = list(dict.fromkeys(wanted))
@@ -228,7 +230,7 @@ class Scorer:
         )
         score = np.maximum(cosine, fuzzy)
         short = np.minimum.outer(self.words[list(rows)], self.words[list(cols)]) < MIN_WORDS
-        same = np.array([[x == y for y in b] for x in a], dtype=bool).reshape(score.shape)
+        same = np.equal.outer(self.ids[list(rows)], self.ids[list(cols)])
         score[short] = same[short]
         # Reported speech is paraphrase: two reports of one speaker on one subject embed alike
         # without being the same utterance, so pairs with an indirect quote need more.
