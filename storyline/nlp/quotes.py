@@ -5,9 +5,15 @@ a comma or a sentence end, starting with a capital) and *partial* when it is a p
 the reporter's sentence ("characterized Russia as "polite people""). Titles of works, names
 ("so-called "smart quay""), scare quotes (a word or two after a determiner, modifying the next
 noun, or with no cue verb in the sentence) and partial quotes nobody is said to have said are
-dropped. A direct quote with no cue in its sentence takes the attribution of the next sentence,
-of a previous sentence ending in a colon, or of the quote it continues. Indirect speech is read
-from sentences without quote marks: "X said (that) ...", "according to X, ...", "..., X said".
+dropped; one whose sentence has a cue with no named subject is kept with no speaker ("Another
+said X had "a curious habit""). A direct quote with no cue in its sentence takes the attribution
+of the quote before it in its paragraph, none when its own cue's subject is unnamed ("“…,” one
+aide said"), else of the next sentence (unless that opens a quote of its own), of a previous
+sentence ending in a colon, of an interviewer's question ("Would she resign? “Never.”"), or of
+the quote it continues. Indirect speech is read from the words outside quote marks: "X said
+(that) ...", "according to X, ...", "..., X said", "..., sagte X", also beside a partial quote in
+the same sentence ("X said the deal was off and "not coming back""), but never from a sentence
+whose quote marks are scare quotes or a title.
 """
 
 from __future__ import annotations
@@ -17,15 +23,20 @@ from bisect import bisect_right
 
 from storyline.model import Quote, QuoteKind
 from storyline.nlp import lexicon as lx
-from storyline.nlp.attribution import Attribution, Attributor
-from storyline.nlp.marks import Span
+from storyline.nlp.attribution import CLAUSE_END_RE, Attribution, Attributor
+from storyline.nlp.marks import MARKS_RE, Span
 
 SCARE_WORDS = 2  # quoted phrases this short after a determiner are scare quotes, not speech
 TITLE_CASE_SHARE = 0.6  # share of capitalised words that makes a quoted phrase a title
 MIN_INDIRECT_WORDS = 4  # shorter reported clauses are too thin to call indirect speech
 NARRATIVE_WORDS = 3  # a quote with this many unattributed words around it is not speech
+SOURCE_TAIL = 40  # chars from the end of a source to the comma that closes it ("Según la capitanía
+# del puerto, ..."); a comma further on is inside the reported words ("nach Angaben ihres Büros
+# wurde X gebeten, einen Schlichter zu ernennen")
 CONTINUE_GAP = 2  # paragraphs a quote with no cue may be from the previous quote it continues
 WORD_RE = re.compile(r"[\w’'-]+")
+DATELINE_RE = re.compile(r"(?m)^[A-ZÀ-Þ][A-ZÀ-Þ .'-]+,[^\n]{0,40}?\s[-–—]\s+")
+SENTENCE_BREAK_RE = re.compile(r"[.!?;]\s+\w")  # a quoted span holding two sentences is no title
 LEAD_RE = re.compile(
     r"\s*(?:(?:on|last|this|early|late)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
     r"|Sunday|yesterday|today|earlier|later|afterwards|lundi|mardi|mercredi|jeudi|vendredi|samedi"
@@ -52,17 +63,22 @@ class QuoteFinder:
     def find(self, spans: list[Span]) -> list[Quote]:
         quotes: list[Quote] = []
         previous: tuple[Span, Attribution] | None = None
+        framed: set[int] = set()  # sentences with scare quotes, titles or names in quote marks
+        said: dict[int, Attribution] = {}  # sentence -> the named speaker of a quote in it
         for span in spans:
             kind = self.kind(span)
             if kind is None:
+                framed.add(_sentence_of(self.starts, span.start))
                 continue
             found = self.attribute(span, kind, previous)
             if found is None:
                 continue
             quotes.append(self.quote(span.start, span.end, kind, found))
+            if found.mention is not None:
+                said[_sentence_of(self.starts, max(span.start, span.end - 1))] = found
             if kind == "direct":
                 previous = (span, found)
-        quotes += self.indirect(spans)
+        quotes += self.indirect(framed, said)
         return sorted(quotes, key=lambda q: q.start)
 
     def quote(self, start: int, end: int, kind: QuoteKind, found: Attribution) -> Quote:
@@ -99,6 +115,7 @@ class QuoteFinder:
             len(words) > 1
             and capitals / len(words) >= TITLE_CASE_SHARE
             and content[-1] not in ".!?,"
+            and not SENTENCE_BREAK_RE.search(content)  # German capitalises nouns: "…. Zwei …"
         ):
             return None
         utterance = not before or before[-1] in ":,.!?—–-" or span.orphan
@@ -124,20 +141,42 @@ class QuoteFinder:
         open_at = span.open_at if span.open_at >= 0 else span.start
         close = span.close_at + 1 if span.close_at >= 0 else span.end
         if kind == "partial":
-            return self.at.in_frame(lo, hi, open_at)
+            cues = self.at.cues(lo, hi)
+            # words someone is said to have said, even when the cue's subject goes unnamed
+            # ("Another said X had "a curious habit""): kept, with no speaker
+            return self.at.in_frame(lo, hi, open_at) or (
+                Attribution(None, cues[0].group().lower()) if cues else None
+            )
         found = self.at.in_frame(close, hi, close) or self.at.in_frame(lo, open_at, open_at)
         if found:
             return found
+        if sourced := self.at.according(close, hi, unnamed=True):  # "“…,” according to a report"
+            return sourced[1]
+        if previous and previous[1].mention and "\n" not in self.text[previous[0].end : lo]:
+            return _continuing(previous[1])  # "“…,” she said. “…”": the same speaker goes on
+        cues_after = self.at.cues(close, hi)
+        if cues_after and WORD_RE.search(self.text, close, cues_after[0].start()):
+            # "“…,” one senior aide said": said by someone the text does not name
+            return Attribution(None, cues_after[0].group().lower())
         if last + 1 < len(self.sentences):
             s, e = self.sentences[last + 1]
-            if not self.at.is_hidden(s) and (found := self.at.in_frame(s, e, s)):
-                return found
+            opens_quote = MARKS_RE.match(self.text[s:e].lstrip()[:1])
+            if (
+                not opens_quote
+                and not self.at.is_hidden(s)
+                and (found := self.at.in_frame(s, e, s))
+            ):
+                return found  # "“…” \n Sarah Collins said so.", not the next quote's speaker
         if first > 0:
             s, e = self.sentences[first - 1]
-            if self.text[s:e].rstrip().endswith(":") and (found := self.at.in_frame(s, e, e)):
+            lead = self.text[s:e].rstrip()
+            if lead.endswith(":") and (found := self.at.in_frame(s, e, e)):
                 return found
-        introduced = self.text[lo:open_at].rstrip().endswith(":")
-        if introduced or self.at.cues(close, hi):  # "X was brief: '...'", "«...», afirmó"
+            asked = self.at.first_speaker(s, e) if lead.endswith("?") else None
+            if asked is not None and "\n" not in self.text[e:lo]:  # an interview's question
+                return Attribution(asked, None)
+        introduced = self.text[lo:open_at].rstrip().endswith((":", "?"))
+        if introduced or cues_after:  # "X was brief: '...'", "«...», afirmó"
             subject = self.at.first_speaker(lo, open_at)
             if subject is not None:
                 return Attribution(subject, None)
@@ -145,38 +184,65 @@ class QuoteFinder:
         if len(WORD_RE.findall(narrative)) >= NARRATIVE_WORDS and not self.at.cues(lo, hi):
             return None  # words quoted inside the reporter's own sentence, said by nobody named
         if previous and self.text.count("\n", previous[0].end, span.start) <= CONTINUE_GAP:
-            return Attribution(previous[1].mention, None, previous[1].medium, previous[1].via)
+            return _continuing(previous[1])
         return Attribution(None, None)
 
-    def indirect(self, spans: list[Span]) -> list[Quote]:
-        """Reported speech in sentences without quote marks."""
-        quoted = [_sentence_of(self.starts, s.start) for s in spans]
-        quoted += [_sentence_of(self.starts, max(s.start, s.end - 1)) for s in spans]
-        busy = set(quoted)
+    def indirect(self, framed: set[int], said: dict[int, Attribution]) -> list[Quote]:
+        """Reported speech, outside the quoted words and the sentences in `framed` (the
+        reporter's own words, with scare quotes or a title in them); a sentence in the reported
+        mood ("Beide Seiten hätten zugesagt, ...") right after one whose speaker is named, in
+        the same paragraph, goes on with that speaker's words."""
         found: list[Quote] = []
         for i, (lo, hi) in enumerate(self.sentences):
-            if i in busy:
+            if i in framed:
                 continue
             q = self.reported(lo, hi)
-            if q is not None:
-                found.append(q)
+            before = said.get(i - 1)
+            if (
+                q is None
+                and before
+                and "\n" not in self.text[self.sentences[i - 1][1] : lo]
+                and lx.REPORTED_MOOD_RE.search(self.text, lo, hi)
+            ):
+                q = self._indirect(lo, self._end(lo, hi), _continuing(before))
+            if q is None:
+                continue
+            found.append(q)
+            mention = self.at.mention_at(q.speaker_start) if q.speaker_start is not None else None
+            if mention is not None:
+                said[i] = Attribution(mention, q.cue, q.medium, q.via)
         return found
 
     def reported(self, lo: int, hi: int) -> Quote | None:
-        """The indirect speech of one sentence, if it reports any."""
+        """The indirect speech of one sentence, if it reports any: "according to X" first,
+        then a cue verb with a speaker, then "according to" a source nobody names."""
+        end = self._end(lo, hi)
+        named = self.at.according(lo, hi)
+        if named:
+            return self.by_source(lo, end, *named)
+        if (said := self.said(lo, hi, end)) is not None:
+            return said
+        unnamed = self.at.according(lo, hi, unnamed=True)
+        return self.by_source(lo, end, *unnamed) if unnamed else None
+
+    def by_source(self, lo: int, end: int, phrase: re.Match[str], acc: Attribution) -> Quote | None:
+        """The words an "according to" phrase attributes: after it when it leads the sentence
+        (up to its comma), before its comma when it trails, else the whole sentence."""
+        text, m = self.text, acc.mention
+        source, source_end = (m.start, m.end) if m else (phrase.end(), phrase.end())
+        if source - lo < 20:  # "According to X, content"
+            comma = text.find(",", source_end, min(end, source_end + SOURCE_TAIL))
+            if comma < 0 and m is None:
+                return None  # where an unnamed source's words end is unclear
+            return self._indirect(comma + 1 if comma >= 0 else source_end, end, acc)
+        cut = text.rfind(",", lo, phrase.start())  # "content, according to X"
+        # else "Affected are according to the agency 14 batches": the whole sentence
+        return self._indirect(lo, cut if cut > lo else end, acc)
+
+    def said(self, lo: int, hi: int, end: int) -> Quote | None:
+        """The words a cue verb with a speaker reports: "X said (that) ...", "..., X said",
+        "..., sagte X"."""
         text = self.text
-        end = hi
-        while end > lo and text[end - 1] in ' .\n"”':
-            end -= 1
-        acc = self.at.according(lo, hi)
-        if acc and acc.mention:
-            m = acc.mention
-            if m.start - lo < 20:  # "According to X, content"
-                comma = text.find(",", m.end, end)
-                start = comma + 1 if comma >= 0 else m.end
-                return self._indirect(start, end, acc)
-            cut = text.rfind(",", lo, m.start)  # "content, according to X"
-            return self._indirect(lo, cut if cut > lo else m.start, acc)
         for cue in self.at.cues(lo, hi):
             speaker = self.at.subject(cue, lo, hi)
             if speaker is None:
@@ -191,6 +257,8 @@ class QuoteFinder:
                 comma = text.rfind(",", lo, speaker.start)
                 if comma > lo and end - cue.end() < 40:  # "content, X said on Monday"
                     return self._indirect(lo, comma, found)
+            elif CLAUSE_END_RE.search(text, lo, cue.start()):  # "content, said X", "…, dijo X"
+                return self._indirect(lo, text.rfind(",", lo, cue.start()), found)
             tail = max(cue.end(), speaker.end)
             if found.medium and (at := text.find(found.medium, tail, end)) >= 0:
                 tail = at + len(found.medium)
@@ -199,12 +267,30 @@ class QuoteFinder:
             return self._indirect(start, end, found)
         return None
 
+    def _end(self, lo: int, hi: int) -> int:
+        """Where a sentence's words end (before its full stop and closing marks)."""
+        while hi > lo and self.text[hi - 1] in ' .\n"”':
+            hi -= 1
+        return hi
+
     def _indirect(self, start: int, end: int, found: Attribution) -> Quote | None:
         while start < end and self.text[start] in " ,:":
             start += 1
-        if len(WORD_RE.findall(self.text, start, end)) < MIN_INDIRECT_WORDS:
+        if dateline := DATELINE_RE.match(self.text, start, end):
+            start = dateline.end()  # "VALMERE, March 9 (VNW) - Dockworkers will ..."
+        if self.at.is_hidden(start):
+            return None  # the reported words are a quotation, found as one
+        words = [
+            w for w in WORD_RE.finditer(self.text, start, end) if not self.at.is_hidden(w.start())
+        ]
+        if len(words) < MIN_INDIRECT_WORDS:
             return None
         return self.quote(start, end, "indirect", found)
+
+
+def _continuing(previous: Attribution) -> Attribution:
+    """The attribution of a quote that goes on from the previous one (no cue of its own)."""
+    return Attribution(previous.mention, None, previous.medium, previous.via)
 
 
 def _determined(prev: list[str]) -> bool:
