@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import EXAMPLES, ROOT
+from dask_helpers import local_client
 
 from storyline.ingest.readers import read_inputs
 from storyline.link.quotes import EMBEDDER_ENV
@@ -60,12 +61,7 @@ def hash_embedder() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     """A LocalCluster started by the test: 2 worker processes, one thread each."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_client() as c:
         yield c
 
 

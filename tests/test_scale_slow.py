@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, ROOT
+from dask_helpers import local_client
 from test_scale import assert_same_records, exported
 
 from storyline.link.quotes import EMBEDDER_ENV
@@ -26,12 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     """A LocalCluster started by the test: 2 worker processes, one thread each."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_client() as c:
         yield c
 
 
