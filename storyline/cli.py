@@ -165,18 +165,20 @@ def ingest(
             progress.update(analysed, completed=done, total=total, visible=True)
 
         fetcher = Fetcher(allow_private=allow_private)
-        pages = fetch_pages(urls, store, fetcher, on_url=on_file)
-        report = run_items(
-            chain(read_inputs(files, on_file=on_file), pages),
-            store,
-            steps=chosen,
-            workers=n_workers,
-            on_error=on_error,
-            on_analysed=on_analysed,
-            quote_threshold=quote_threshold,
-            extensive_dates=not fast_dates,
-        )
-        fetcher.close()
+        try:
+            pages = fetch_pages(urls, store, fetcher, on_url=on_file)
+            report = run_items(
+                chain(read_inputs(files, on_file=on_file), pages),
+                store,
+                steps=chosen,
+                workers=n_workers,
+                on_error=on_error,
+                on_analysed=on_analysed,
+                quote_threshold=quote_threshold,
+                extensive_dates=not fast_dates,
+            )
+        finally:
+            fetcher.close()
         progress.update(read, completed=n_inputs)
     summary = {
         "ingested": report.ingest.ingested,
