@@ -33,18 +33,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
 import time
-import zlib
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -56,7 +52,6 @@ CHUNKS = 10
 AGGLO_MAX = 20_000
 HDBSCAN_MAX = 20_000  # HDBSCAN over 384 dimensions grows about quadratically: hours at 100k
 E5_SAMPLE = 256  # ledes timed for the e5 rate beside a `--embed hash` run
-EMBED_DIM = 384
 SEED = 20260101
 
 
@@ -100,24 +95,13 @@ def corpus(n: int, folder: Path) -> list[Path]:
     return paths
 
 
-def hash_embed(texts: Sequence[str], *, batch: int = 0) -> NDArray[np.float32]:
-    """A stand-in for e5 (`--embed hash`): each lower-cased word adds ±1 at a hashed one of
-    384 places; unit length. Texts sharing words are near, as with e5, at no model cost."""
-    del batch  # the signature of storyline.link.quotes.embed
-    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for word in text.lower().split():
-            h = zlib.crc32(word.encode())
-            out[row, h % EMBED_DIM] += 1.0 if h & 1 << 20 else -1.0
-    return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9))
-
-
 def _use_embedding(embed: str) -> None:
-    """`--embed hash`: storyline (and the HDBSCAN baseline) embed with `hash_embed`."""
-    import storyline.link.quotes as quotes
+    """`--embed hash`: storyline (and the HDBSCAN baseline) embed with the "hash" embedder
+    (`storyline.link.quotes.hash_embed`, chosen by `STORYLINE_EMBEDDER`)."""
+    from storyline.link.quotes import EMBEDDER_ENV
 
     if embed == "hash":
-        quotes.embed = hash_embed
+        os.environ[EMBEDDER_ENV] = "hash"
 
 
 class _Timed:

@@ -5,9 +5,12 @@ does what is new or changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from storyline.errors import InputError
 from storyline.ingest.readers import read_inputs
@@ -67,18 +70,33 @@ def run_items(
         report.analysed = analyse_store(store, n_process=workers, on_progress=on_analysed)
         timex_store(store)
     if "link" in wanted and "nlp" in wanted:
-        from storyline.link.quotes import cluster_quotes
-        from storyline.link.resolve import resolve_entities
-
-        resolve_entities(store)
-        from storyline.link.cluster import assign_events
-        from storyline.link.dedup import find_duplicates
-
-        if quote_threshold is None:
-            cluster_quotes(store)
-        else:
-            cluster_quotes(store, threshold=quote_threshold)
-        find_duplicates(store)
-        assign_events(store)
+        link_store(store, quote_threshold=quote_threshold)
         report.linked = True
     return report
+
+
+def link_store(
+    store: Store,
+    *,
+    quote_threshold: float | None = None,
+    quote_vectors: Mapping[str, NDArray[np.float32]] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """The cross-article steps, in order: canonical entities, quote clusters (`quote_vectors`:
+    embeddings computed elsewhere, e.g. by batch workers), duplicates, events and stories."""
+    from storyline.link.cluster import assign_events
+    from storyline.link.dedup import find_duplicates
+    from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes
+    from storyline.link.resolve import resolve_entities
+
+    threshold = DEFAULT_THRESHOLD if quote_threshold is None else quote_threshold
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("entities", lambda: resolve_entities(store)),
+        ("quotes", lambda: cluster_quotes(store, threshold, known=quote_vectors)),
+        ("duplicates", lambda: find_duplicates(store)),
+        ("events", lambda: assign_events(store)),
+    ]
+    for name, step in steps:
+        if on_step:
+            on_step(name)
+        step()

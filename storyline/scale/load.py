@@ -110,24 +110,17 @@ def after_ingest(
     expressions still pending (articles cleaned again in the driver, dates reconciled), then
     (`link`) entity resolution, quote clusters (embedding only the quotes without a
     `quote_vectors` entry), duplicates, events and stories."""
-    from storyline.link.cluster import assign_events
-    from storyline.link.dedup import find_duplicates
-    from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes
-    from storyline.link.resolve import resolve_entities
+    from storyline.pipeline import link_store
 
-    threshold = DEFAULT_THRESHOLD if quote_threshold is None else quote_threshold
-    steps: list[tuple[str, Callable[[], object]]] = [
+    pending: tuple[tuple[str, Callable[[], object]], ...] = (
         ("nlp (pending)", lambda: analyse_store(store)),
         ("time expressions (pending)", lambda: timex_store(store)),
-    ]
-    if link:
-        steps += [
-            ("entities", lambda: resolve_entities(store)),
-            ("quotes", lambda: cluster_quotes(store, threshold, known=quote_vectors)),
-            ("duplicates", lambda: find_duplicates(store)),
-            ("events", lambda: assign_events(store)),
-        ]
-    for name, step in steps:
+    )
+    for name, step in pending:
         if on_step:
             on_step(name)
         step()
+    if link:
+        link_store(
+            store, quote_threshold=quote_threshold, quote_vectors=quote_vectors, on_step=on_step
+        )
