@@ -109,22 +109,10 @@ def split_sentences(
             continue
         inside = [(s, n) for s, e, n in names if s >= start and e <= end]
         actors = tuple(dict.fromkeys(n for _, n in inside))
-        dates = tuple(
-            t.value
-            for t in timexes
-            if start <= t.start < end
-            and t.value
-            and t.type == "DATE"
-            and CALENDAR.fullmatch(t.value)
-        )
+        said = [(t.value, t.text) for t in timexes if start <= t.start < end and t.type == "DATE"]
+        dates = tuple(v for v, _ in said if v and CALENDAR.fullmatch(v))
         printed = tuple(  # days printed as calendar dates ("13 September"), not "on Friday"
-            t.value
-            for t in timexes
-            if start <= t.start < end
-            and t.value
-            and t.type == "DATE"
-            and _DAY.fullmatch(t.value)
-            and _DIGIT.search(t.text)
+            v for v, text in said if v and _DAY.fullmatch(v) and _DIGIT.search(text)
         )
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         figures = tuple(figures_in(_masked(sentence, start + lead, timexes)))
