@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 from link_helpers import add_article
@@ -9,12 +13,15 @@ from link_helpers import add_article
 from storyline.link.quotes import (
     DEFAULT_THRESHOLD,
     GoldQuote,
+    Scorer,
     cluster_quotes,
     gold_pairs,
+    hash_embed,
+    load_quotes,
     threshold_curve,
 )
 from storyline.link.resolve import resolve_entities
-from storyline.store.db import Store
+from storyline.store.db import Store, open_store
 
 ARNE = ("PERSON", "Lise Arne")
 OFFER = "The offer came from the harbour owners, not from the union"
@@ -23,53 +30,51 @@ SHIPS = "We will not unload a single ship until the pilots are paid"
 SHIPS_DE = "Wir werden kein einziges Schiff entladen, bis die Lotsen bezahlt sind"
 
 
+# Four invented reports of one union leader's words, and one of someone else's.
+REPORTS: dict[str, dict[str, Any]] = {
+    "wire": {
+        "body": f"Pilots at Brightwater stopped work on Monday. “{SHIPS},” said Lise Arne, who "
+        f"leads the pilots' union. “{OFFER},” she added.",
+        "published": "2026-03-02",
+        "entities": [ARNE],
+        "quotes": [(SHIPS, 0, "direct"), (OFFER, 0, "direct")],
+    },
+    "copy": {
+        "body": f"Union leader Lise Arne said the pilots would stay out: “{SHIPS[:38]}.” "
+        "The port was quiet on Tuesday.",
+        "published": "2026-03-03",
+        "entities": [("PERSON", "Union leader Lise Arne")],
+        "quotes": [(SHIPS[:38], 0, "direct")],
+    },
+    "german": {
+        "body": f"Die Lotsen streiken weiter. „{SHIPS_DE}“, sagte Gewerkschaftschefin Lise Arne.",
+        "published": "2026-03-04",
+        "entities": [("PERSON", "Gewerkschaftschefin Lise Arne")],
+        "quotes": [(SHIPS_DE, 0, "direct")],
+    },
+    "rewrite": {
+        "body": f"Arne was blunt about the talks. “{OFFER_REWORDED},” Arne told reporters.",
+        "published": "2026-03-01",  # dated before the wire: it is the earliest report
+        "entities": [("PERSON", "Arne")],
+        "quotes": [(OFFER_REWORDED, 0, "direct")],
+    },
+    "other": {
+        "body": f"“{OFFER},” said Tomas Reyl, who owns the harbour, repeating the union's line.",
+        "published": "2026-03-05",
+        "entities": [("PERSON", "Tomas Reyl")],
+        "quotes": [(OFFER, 0, "direct")],
+    },
+}
+
+
+def _add(store: Store, name: str) -> str:
+    return add_article(store, source=f"{name}.txt", **REPORTS[name])
+
+
 @pytest.fixture
 def corpus(store: Store) -> dict[str, str]:
-    """Four invented reports of one union leader's words, and one of someone else's."""
-    ids = {
-        "wire": add_article(
-            store,
-            f"Pilots at Brightwater stopped work on Monday. “{SHIPS},” said Lise Arne, who leads "
-            f"the pilots' union. “{OFFER},” she added.",
-            source="wire.txt",
-            published="2026-03-02",
-            entities=[ARNE],
-            quotes=[(SHIPS, 0, "direct"), (OFFER, 0, "direct")],
-        ),
-        "copy": add_article(
-            store,
-            f"Union leader Lise Arne said the pilots would stay out: “{SHIPS[:38]}.” "
-            "The port was quiet on Tuesday.",
-            source="copy.txt",
-            published="2026-03-03",
-            entities=[("PERSON", "Union leader Lise Arne")],
-            quotes=[(SHIPS[:38], 0, "direct")],
-        ),
-        "german": add_article(
-            store,
-            f"Die Lotsen streiken weiter. „{SHIPS_DE}“, sagte Gewerkschaftschefin Lise Arne.",
-            source="german.txt",
-            published="2026-03-04",
-            entities=[("PERSON", "Gewerkschaftschefin Lise Arne")],
-            quotes=[(SHIPS_DE, 0, "direct")],
-        ),
-        "rewrite": add_article(
-            store,
-            f"Arne was blunt about the talks. “{OFFER_REWORDED},” Arne told reporters.",
-            source="rewrite.txt",
-            published="2026-03-01",  # dated before the wire: it is the earliest report
-            entities=[("PERSON", "Arne")],
-            quotes=[(OFFER_REWORDED, 0, "direct")],
-        ),
-        "other": add_article(
-            store,
-            f"“{OFFER},” said Tomas Reyl, who owns the harbour, repeating the union's line.",
-            source="other.txt",
-            published="2026-03-05",
-            entities=[("PERSON", "Tomas Reyl")],
-            quotes=[(OFFER, 0, "direct")],
-        ),
-    }
+    """All the reports, entities resolved."""
+    ids = {name: _add(store, name) for name in REPORTS}
     resolve_entities(store)
     return ids
 
@@ -120,6 +125,87 @@ def test_every_quote_has_one_cluster_and_reruns_replace(
     quotes = store.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]
     assert members == quotes == 6
     assert cluster_quotes(store, threshold=1.01) == 0  # nothing is that similar
+
+
+def _by_source(store: Store) -> set[frozenset[tuple[str, int]]]:
+    """The clusters as sets of (article source, quote index): comparable across stores."""
+    source = {r[0]: r[1] for r in store.conn.execute("SELECT id, source FROM articles")}
+    return {frozenset((source[a], i) for a, i in m) for m in _clusters(store).values()}
+
+
+def test_one_article_at_a_time_gives_what_all_at_once_gives(
+    store: Store, corpus: dict[str, str], tmp_path: Path
+) -> None:
+    cluster_quotes(store)
+    one_by_one = open_store(tmp_path / "incremental.db")
+    for name in ("other", "german", "wire", "rewrite", "copy"):
+        _add(one_by_one, name)
+        resolve_entities(one_by_one)
+        cluster_quotes(one_by_one)
+    assert _by_source(one_by_one) == _by_source(store)
+    pairs = "SELECT a_idx, b_idx, score FROM quote_pairs ORDER BY 1, 2, 3"
+    assert one_by_one.conn.execute(pairs).fetchall() == store.conn.execute(pairs).fetchall()
+    one_by_one.close()
+
+
+def test_only_quotes_never_scored_are_compared(
+    store: Store, corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cluster_quotes(store)
+    asked: list[list[str]] = []
+    real = Scorer.candidates
+
+    def spy(self: Scorer, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
+        asked.append([self.articles[i] for i in rows])
+        return real(self, rows, minimum)
+
+    monkeypatch.setattr(Scorer, "candidates", spy)
+    cluster_quotes(store)
+    assert asked == []  # nothing new: every pair came from the store
+    later = add_article(
+        store,
+        f"Lise Arne repeated it on Friday: “{SHIPS}.”",
+        source="later.txt",
+        published="2026-03-06",
+        entities=[ARNE],
+        quotes=[(SHIPS, 0, "direct")],
+    )
+    resolve_entities(store)
+    cluster_quotes(store)
+    assert asked == [[later]]
+    assert (later, 0) in _cluster_of(store, corpus["wire"], 0)
+
+
+def test_a_reanalysed_article_takes_its_pairs_with_it(store: Store, corpus: dict[str, str]) -> None:
+    cluster_quotes(store)
+    wire = corpus["wire"]
+    count = "SELECT COUNT(*) FROM quote_pairs WHERE ? IN (a_article, b_article)"
+    assert store.conn.execute(count, (wire,)).fetchone()[0] > 0
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM quotes WHERE article_id = ?", (wire,))
+    assert store.conn.execute(count, (wire,)).fetchone()[0] == 0
+    scored = "SELECT COUNT(*) FROM quotes_scored WHERE article_id = ?"
+    assert store.conn.execute(scored, (wire,)).fetchone()[0] == 0
+
+
+def test_a_lower_threshold_scores_everything_again(store: Store, corpus: dict[str, str]) -> None:
+    assert cluster_quotes(store, threshold=1.01) == 0  # pairs kept only from 1.01 up: none
+    assert cluster_quotes(store) == 2  # as a fresh run at the default finds
+
+
+def test_matrix_is_symmetric_and_gates_only_fuzzy_ratios(
+    store: Store, corpus: dict[str, str]
+) -> None:
+    quotes = load_quotes(store)
+    scorer = Scorer(quotes, hash_embed)
+    every = list(range(len(quotes)))
+    scores = scorer.matrix(every, every)
+    assert np.array_equal(scores, scores.T)
+    # a trimmed copy shares every word with its original: its fuzzy ratio is computed (1.0)
+    wire, copy = (
+        next(i for i, q in enumerate(quotes) if q.article_id == corpus[n]) for n in ("wire", "copy")
+    )
+    assert scores[wire, copy] == 1.0
 
 
 def test_threshold_curve_against_gold(store: Store, corpus: dict[str, str]) -> None:

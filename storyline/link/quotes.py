@@ -33,11 +33,13 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from scipy import sparse
 
 from storyline.errors import ConfigError
 from storyline.link.names import fold, org_key, strip_titles
 from storyline.store.db import Store
+from storyline.store.quote_pairs import KeptPair, QuoteKey, keep_pairs, kept_pairs, scored_quotes
 from storyline.store.vectors import cached, keep
 
 # Default clustering threshold, chosen from `threshold_curve` on examples/gold.json (our own
@@ -60,6 +62,16 @@ CURVE_THRESHOLDS = tuple(round(0.80 + 0.01 * i, 2) for i in range(20))
 # examples 0.69 → 0.86, recall unchanged (1.0 and 0.44).
 INDIRECT_PENALTY = 0.05
 EMBED_BATCH = 8
+# Fuzzy ratios (slow: partial_ratio aligns the shorter text along the longer) are computed only
+# for pairs sharing at least this share of the shorter text's distinct words of four letters or
+# more: a trimmed verbatim copy shares nearly all of them. Scoring every pair took 6 s of the
+# 15 s of linking one article into a 200-article store (bench/watch.py's corpus).
+GATE_WORD = re.compile(r"\w{4,}")
+GATE_SHARE = 1 / 3
+GATE_COLUMNS = 1 << 16  # hashed word columns of `gate_matrix` (a collision only adds a candidate)
+SCORE_DIGITS = 5  # scores are rounded: the same pair scores the same whichever side is new
+SMALL_MATRIX = 400  # pairs up to which the gate is worked out with Python sets
+CANDIDATE_ROWS = 128  # quotes scored against all others at a time (bounds the score matrix)
 EMBED_DIM = 384  # multilingual-e5-small
 # The embedder every caller of `embed` gets: "e5" (multilingual-e5-small, the default) or
 # "hash" (a hashed bag of words: no model, for tests and benchmarks at sizes e5 cannot reach
@@ -209,6 +221,9 @@ class Scorer:
         ids: dict[str, int] = {}  # equal folded texts share an id: equality as one array op
         self.ids = np.array([ids.setdefault(t, len(ids)) for t in self.texts], dtype=np.int64)
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
+        self.articles = np.array([q.article_id for q in quotes], dtype=object)
+        self.gate_sets = [gate_set(t) for t in self.texts]
+        self._sparse: sparse.csr_matrix | None = None  # gate_matrix(gate_sets), when needed
         wanted = [embedded_text(q.text) for q in quotes]
         distinct = list(dict.fromkeys(wanted))
         found = dict(zip(distinct, vectors(distinct), strict=True)) if distinct else {}
@@ -216,53 +231,106 @@ class Scorer:
         self.vectors = np.asarray(rows, dtype=np.float32).reshape(-1, EMBED_DIM)
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> NDArray[np.float64]:
-        """Scores of quotes `rows` × `cols` in [0, 1]: max(embedding cosine, fuzzy ratio of a
-        trimmed verbatim copy), or equality of the texts when one has under `MIN_WORDS` words."""
-        cosine = self.vectors[list(rows)] @ self.vectors[list(cols)].T
-        a = [self.texts[i] for i in rows]
-        b = [self.texts[j] for j in cols]
-        fuzzy = (
-            np.maximum(
-                process.cdist(a, b, scorer=fuzz.token_set_ratio, workers=-1),
-                process.cdist(a, b, scorer=fuzz.partial_ratio, workers=-1),
-            )
-            / 100
-        )
-        score = np.maximum(cosine, fuzzy)
-        short = np.minimum.outer(self.words[list(rows)], self.words[list(cols)]) < MIN_WORDS
-        same = np.equal.outer(self.ids[list(rows)], self.ids[list(cols)])
+        """Scores of quotes `rows` × `cols` in [0, 1], to `SCORE_DIGITS` places: max(embedding
+        cosine, fuzzy ratio of a trimmed verbatim copy), or equality of the texts when one has
+        under `MIN_WORDS` words."""
+        rows, cols = list(rows), list(cols)
+        cosine = self.vectors[rows] @ self.vectors[cols].T
+        score = np.maximum(cosine, self._fuzzy(rows, cols))
+        short = np.minimum.outer(self.words[rows], self.words[cols]) < MIN_WORDS
+        same = np.equal.outer(self.ids[rows], self.ids[cols])
         score[short] = same[short]
         # Reported speech is paraphrase: two reports of one speaker on one subject embed alike
         # without being the same utterance, so pairs with an indirect quote need more.
-        either = np.logical_or.outer(self.indirect[list(rows)], self.indirect[list(cols)])
+        either = np.logical_or.outer(self.indirect[rows], self.indirect[cols])
         score[either] -= INDIRECT_PENALTY
-        return np.asarray(score, dtype=np.float64)
+        return np.asarray(np.round(score, SCORE_DIGITS), dtype=np.float64)
+
+    def _fuzzy(self, rows: list[int], cols: list[int]) -> NDArray[np.float64]:
+        """rapidfuzz max(token_set_ratio, partial_ratio) / 100 of the pairs that pass the gate
+        (0 for the others: no trimmed copy shares so few words)."""
+        out = np.zeros((len(rows), len(cols)))
+        for r, c in self._gated(rows, cols):
+            a, b = self.texts[rows[r]], self.texts[cols[c]]
+            out[r, c] = max(fuzz.token_set_ratio(a, b), fuzz.partial_ratio(a, b)) / 100
+        return out
+
+    def _gated(self, rows: list[int], cols: list[int]) -> Iterable[tuple[int, int]]:
+        """Positions (r, c) of the pairs sharing at least `GATE_SHARE` of the shorter text's
+        gate words: set intersections for a few pairs (a cluster merge), else one sparse
+        product (scipy's set-up costs more than a few hundred intersections)."""
+        sets = self.gate_sets
+        if len(rows) * len(cols) <= SMALL_MATRIX:
+            return [
+                (r, c)
+                for r, i in enumerate(rows)
+                for c, j in enumerate(cols)
+                if _passes(len(sets[i] & sets[j]), len(sets[i]), len(sets[j]))
+            ]
+        if self._sparse is None:
+            self._sparse = gate_matrix(sets)
+        shared = (self._sparse[rows] @ self._sparse[cols].T).tocoo()
+        lengths = np.array([len(w) for w in sets])
+        keep = _passes(shared.data, lengths[rows][shared.row], lengths[cols][shared.col])
+        return zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)
 
     def score(self, i: int, j: int) -> float:
         """The score of one pair."""
         return float(self.matrix([i], [j])[0, 0])
 
+    def candidates(self, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
+        """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote of another
+        article scoring at least `minimum`, any speakers (each pair once)."""
+        everyone = list(range(len(self.texts)))
+        inside = np.zeros(len(everyone), dtype=bool)
+        inside[list(rows)] = True
+        out = []
+        for start in range(0, len(rows), CANDIDATE_ROWS):
+            block = list(rows)[start : start + CANDIDATE_ROWS]
+            scores = self.matrix(block, everyone)
+            for r, j in zip(*np.nonzero(scores >= minimum), strict=True):
+                i, j = block[int(r)], int(j)
+                if self.articles[i] != self.articles[j] and (not inside[j] or i < j):
+                    out.append((float(scores[r, j]), min(i, j), max(i, j)))
+        return out
 
-def score_pairs(
-    quotes: Sequence[QuoteRef], scorer: Scorer, minimum: float
+
+def _passes(shared: Any, a: Any, b: Any) -> Any:
+    """The gate, for numbers or arrays: `shared` words are at least `GATE_SHARE` of the shorter
+    side's (and at least one)."""
+    return shared >= np.maximum(1, np.ceil(GATE_SHARE * np.minimum(a, b)))
+
+
+def gate_set(text: str) -> frozenset[int]:
+    """A text's distinct words of `GATE_WORD`, hashed to `GATE_COLUMNS` columns."""
+    return frozenset(zlib.crc32(w.encode()) % GATE_COLUMNS for w in GATE_WORD.findall(text))
+
+
+def gate_matrix(sets: Sequence[frozenset[int]]) -> sparse.csr_matrix:
+    """One row per gate set, its columns 1."""
+    indptr, indices = [0], []
+    for words in sets:
+        indices += sorted(words)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.int32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), GATE_COLUMNS))
+
+
+def compatible(
+    quotes: Sequence[QuoteRef], scored: Iterable[tuple[float, int, int]]
 ) -> list[tuple[float, int, int]]:
-    """(score, i, j) of the candidate pairs scoring at least `minimum`, best first. Candidates
-    come from different articles, with the same speaker key or one speaker unknown."""
-    by_speaker: dict[str | None, list[int]] = {}
-    for i, q in enumerate(quotes):
-        by_speaker.setdefault(q.speaker, []).append(i)
-    unknown = by_speaker.pop(None, [])
-    blocks = [(group, group + unknown) for group in by_speaker.values()]
-    if unknown:
-        blocks.append((unknown, unknown))
-    best: dict[tuple[int, int], float] = {}
-    for rows, cols in blocks:
-        scores = scorer.matrix(rows, cols)
-        for r, c in zip(*np.nonzero(scores >= minimum), strict=True):
-            i, j = sorted((rows[int(r)], cols[int(c)]))
-            if quotes[i].article_id != quotes[j].article_id:
-                best[(i, j)] = max(best.get((i, j), 0.0), float(scores[r, c]))
-    return sorted(((s, i, j) for (i, j), s in best.items()), key=lambda s: (-s[0], s[1], s[2]))
+    """The pairs whose speakers may be one (the same speaker key, or one of them unknown),
+    best first."""
+    return sorted(
+        (
+            (s, i, j)
+            for s, i, j in scored
+            if quotes[i].speaker is None
+            or quotes[j].speaker is None
+            or quotes[i].speaker == quotes[j].speaker
+        ),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
 
 
 def mutual_best(
@@ -324,37 +392,72 @@ def cluster_quotes(
     known: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> int:
     """Recompute the quote clusters of the whole store (one transaction); returns how many
-    clusters hold quotes from more than one article. `known`: vectors of `embedded_text`s
-    already computed with the configured embedder (by `storyline batch` workers), kept in the
-    store's vector cache with the others."""
+    clusters hold quotes from more than one article.
+
+    Only quotes never scored before are compared with the others; the pairs of the rest come
+    from the store (store/quote_pairs.py), so the result is that of scoring everything, at the
+    cost of the new quotes. `known`: vectors of `embedded_text`s already computed with the
+    configured embedder (by `storyline batch` workers), kept in the store's vector cache."""
     quotes = load_quotes(store)
+    using = embedder()
     if known:
-        keep(store, known, embedder())
-    scorer = Scorer(quotes, lambda texts: embed_cached(store, texts))
-    clusters = group(
-        quotes, mutual_best(quotes, score_pairs(quotes, scorer, threshold)), threshold, scorer
-    )
+        keep(store, known, using)
+
+    def vectors(texts: Sequence[str]) -> NDArray[np.float32]:
+        return embed_cached(store, texts)
+
+    done = scored_quotes(store, using, threshold)
+    new = [i for i, q in enumerate(quotes) if (q.article_id, q.idx) not in done]
+    fresh = Scorer(quotes, vectors).candidates(new, threshold) if new else []
+    index = {(q.article_id, q.idx): i for i, q in enumerate(quotes)}
+    old = [
+        (p.score, index[p.a], index[p.b])
+        for p in kept_pairs(store, threshold)
+        if p.a in index and p.b in index
+    ]
+    kept = mutual_best(quotes, compatible(quotes, old + fresh))
+    # Only quotes in a kept pair can share a cluster: group those, the rest are alone.
+    involved = sorted({k for _, i, j in kept for k in (i, j)})
+    local = {k: n for n, k in enumerate(involved)}
+    sub = [quotes[k] for k in involved]
+    scorer = Scorer(sub, vectors)
+    grouped = group(sub, [(s, local[i], local[j]) for s, i, j in kept], threshold, scorer)
+    clusters = [
+        list(zip((sub[k] for k in members), _similarities(scorer, members), strict=True))
+        for members in grouped
+    ]
+    clusters += [[(quotes[k], 1.0)] for k in range(len(quotes)) if k not in local]
+    clusters.sort(key=lambda members: members[0][0].order)
     with store.transaction() as conn:
+        keep_pairs(
+            conn,
+            (KeptPair(_key(quotes[i]), _key(quotes[j]), s) for s, i, j in fresh),
+            (_key(quotes[i]) for i in new),
+            using,
+            threshold,
+        )
         conn.execute("DELETE FROM quote_cluster_members")
         conn.execute("DELETE FROM quote_clusters")
         for cid, members in enumerate(clusters, start=1):
-            first = quotes[members[0]]
+            first = members[0][0]
             conn.execute(
                 "INSERT INTO quote_clusters VALUES (?,?,?)", (cid, first.article_id, first.idx)
             )
             conn.executemany(
                 "INSERT INTO quote_cluster_members VALUES (?,?,?,?)",
-                [
-                    (cid, quotes[k].article_id, quotes[k].idx, _similarity(scorer, members[0], k))
-                    for k in members
-                ],
+                [(cid, q.article_id, q.idx, similarity) for q, similarity in members],
             )
     return sum(1 for members in clusters if len(members) > 1)
 
 
-def _similarity(scorer: Scorer, first: int, k: int) -> float:
-    """A member's similarity to the cluster's first member (1.0 for the first itself)."""
-    return 1.0 if k == first else round(scorer.score(first, k), 4)
+def _similarities(scorer: Scorer, members: list[int]) -> list[float]:
+    """Each member's similarity to the cluster's first (1.0 for the first itself)."""
+    scores = scorer.matrix(members[:1], members)[0]
+    return [1.0] + [round(float(x), 4) for x in scores[1:]]
+
+
+def _key(q: QuoteRef) -> QuoteKey:
+    return (q.article_id, q.idx)
 
 
 # -- measuring the threshold -----------------------------------------------------------------
@@ -448,7 +551,8 @@ def threshold_curve(
     gold_index = {g: k for k, g in enumerate(golds)}
     wanted = {frozenset((gold_index[a], gold_index[b])) for a, b in pairs}
     scorer = Scorer(quotes)
-    scored = mutual_best(quotes, score_pairs(quotes, scorer, min(thresholds, default=0)))
+    minimum = min(thresholds, default=0)
+    scored = mutual_best(quotes, compatible(quotes, scorer.candidates(range(len(quotes)), minimum)))
     rows = []
     for threshold in thresholds:
         hits: set[frozenset[int]] = set()

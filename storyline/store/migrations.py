@@ -356,6 +356,34 @@ CREATE TABLE text_vectors (
 ) WITHOUT ROWID;
 """
 
+V10_QUOTE_PAIRS = """
+-- Quote matching across outlets compared every quote with every other on each run (the costly
+-- part of linking one new article into a large store). The pairs scoring at least `floor` are
+-- kept (store/quote_pairs.py), so a quote is compared with the others once in its life; a
+-- quote deleted (its article re-analysed or removed) takes its pairs and its mark with it.
+CREATE TABLE quote_pairs (                 -- a before b in (article id, idx) order
+    a_article TEXT NOT NULL,
+    a_idx     INTEGER NOT NULL,
+    b_article TEXT NOT NULL,
+    b_idx     INTEGER NOT NULL,
+    score     REAL NOT NULL,               -- link/quotes.py Scorer, any speakers
+    PRIMARY KEY (a_article, a_idx, b_article, b_idx)
+) WITHOUT ROWID;
+CREATE INDEX quote_pairs_b ON quote_pairs(b_article, b_idx);
+CREATE TABLE quotes_scored (               -- quotes already compared with every other
+    article_id TEXT NOT NULL,
+    idx        INTEGER NOT NULL,
+    embedder   TEXT NOT NULL,              -- the embedder of their pairs' scores
+    floor      REAL NOT NULL,              -- pairs under this score were not kept
+    PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER quotes_unscored AFTER DELETE ON quotes BEGIN
+    DELETE FROM quotes_scored WHERE article_id = old.article_id AND idx = old.idx;
+    DELETE FROM quote_pairs WHERE a_article = old.article_id AND a_idx = old.idx;
+    DELETE FROM quote_pairs WHERE b_article = old.article_id AND b_idx = old.idx;
+END;
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -369,6 +397,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("per-article clustering features, computed once", V7_CLUSTER_FEATURES),
     ("live ingest: feeds, fetch log, items seen per feed", V8_FEEDS),
     ("embeddings of short texts, by text hash and embedder", V9_TEXT_VECTORS),
+    ("scored quote pairs, so each quote is compared once", V10_QUOTE_PAIRS),
 )
 
 
