@@ -8,6 +8,7 @@ Later stages (entities, quotes, time expressions, clusters) add their own types 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -45,6 +46,18 @@ class RawInput:
             if key == name:
                 return value
         return None
+
+    @property
+    def fields_from(self) -> str:
+        """Where `fields` came from, as the prefix of the rules that use them: "feed" for a
+        feed item's metadata (`extra` names the feed it came from: live/feeds.py), "json"
+        for a record's own fields."""
+        try:
+            extra = json.loads(self.extra_json)
+        except ValueError:
+            return "json"
+        feed = extra.get("feed") if isinstance(extra, dict) else None
+        return "feed" if isinstance(feed, str) and "feed_link" in extra else "json"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

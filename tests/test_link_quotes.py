@@ -152,11 +152,11 @@ def test_only_quotes_never_scored_are_compared(
     store: Store, corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cluster_quotes(store)
-    asked: list[list[str]] = []
+    asked: list[int] = []
     real = Scorer.candidates
 
     def spy(self: Scorer, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
-        asked.append([self.articles[i] for i in rows])
+        asked.append(len(rows))
         return real(self, rows, minimum)
 
     monkeypatch.setattr(Scorer, "candidates", spy)
@@ -172,8 +172,24 @@ def test_only_quotes_never_scored_are_compared(
     )
     resolve_entities(store)
     cluster_quotes(store)
-    assert asked == [[later]]
+    assert asked == [1]  # the one quote of the later article
     assert (later, 0) in _cluster_of(store, corpus["wire"], 0)
+
+
+def test_the_same_words_months_later_are_another_quote(
+    store: Store, corpus: dict[str, str]
+) -> None:
+    later = add_article(
+        store,
+        f"Lise Arne repeated it in May: “{SHIPS}.”",
+        source="may.txt",
+        published="2026-05-20",  # 79 days after the wire: outside WINDOW_DAYS
+        entities=[ARNE],
+        quotes=[(SHIPS, 0, "direct")],
+    )
+    resolve_entities(store)
+    cluster_quotes(store)
+    assert _cluster_of(store, later, 0) == {(later, 0)}
 
 
 def test_a_reanalysed_article_takes_its_pairs_with_it(store: Store, corpus: dict[str, str]) -> None:

@@ -572,9 +572,11 @@ def test_watch_ingests_new_items_with_feed_fields_and_never_refetches(
     assert article is not None
     assert article.author == "Feed Author"
     assert any(
-        c.source == "json:published" and c.evidence == "Mon, 16 Nov 2026 09:30:00 GMT"
+        c.source == "feed:published" and c.evidence == "Mon, 16 Nov 2026 09:30:00 GMT"
         for c in article.date_claims
     )
+    rules = {p.field: p.rule for p in article.provenance}
+    assert rules["author"] == "feed:author"
     assert json.loads(article.extra_json)["feed"] == good
     (state,) = list_feeds(store)
     assert (state.title, state.etag, state.failures, state.articles) == ("Test Wire", '"e1"', 0, 2)

@@ -17,13 +17,16 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import EXAMPLES, ROOT
 from dask_helpers import local_client
+from link_helpers import add_article
 
 from storyline.ingest.readers import read_inputs
-from storyline.link.quotes import EMBEDDER_ENV
+from storyline.link.quotes import DEFAULT_THRESHOLD, EMBEDDER_ENV, cluster_quotes
+from storyline.link.resolve import resolve_entities
 from storyline.pipeline import run_pipeline
 from storyline.report.export import records
 from storyline.scale.batch import MANIFEST, run_batch
 from storyline.scale.partitions import plan, read_partition
+from storyline.scale.quote_windows import score_on_workers
 from storyline.scale.shards import read_shards, write_shards
 from storyline.scale.tasks import Settings, process_partition
 from storyline.store.db import Store, open_store
@@ -250,3 +253,44 @@ def test_cli_batch_against_a_scheduler_address(tmp_path: Path, client: Any) -> N
     assert first["dashboard"].startswith("http")  # printed on stderr without --json
     second = batch()
     assert (second["ingested"], second["already_had"], second["reused"]) == (0, 5, 1)
+
+
+# -- quote pairs by time window on the workers ------------------------------------------------
+
+REMARK = "We will not unload a single ship until the pilots are paid"
+REMARK_DAYS = ("2026-01-01", "2026-01-20", "2026-02-10", "2026-03-01", "2026-03-25", "2026-04-20")
+
+
+def _remarks(store: Store) -> None:
+    """One remark reported over four months (several windows; neighbours under WINDOW_DAYS
+    apart, others not) and once undated."""
+    for n, day in enumerate((*REMARK_DAYS, None)):
+        add_article(
+            store,
+            f"Pilots stayed out, report {n}. “{REMARK},” said Lise Arne.",
+            source=f"r{n}.txt",
+            published=day,
+            entities=[("PERSON", "Lise Arne")],
+            quotes=[(REMARK, 0, "direct")],
+        )
+
+
+def test_quote_pairs_scored_by_window_on_the_workers_are_the_drivers(
+    tmp_path: Path, client: Any, hash_embedder: None
+) -> None:
+    pairs = "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pairs ORDER BY 1, 2, 3, 4"
+    alone, spread = open_store(tmp_path / "alone.db"), open_store(tmp_path / "spread.db")
+    for store in (alone, spread):
+        _remarks(store)
+    stored = score_on_workers(spread, client, DEFAULT_THRESHOLD)
+    marked = spread.conn.execute("SELECT COUNT(*) FROM quotes_scored").fetchone()[0]
+    assert marked == len(REMARK_DAYS)  # the undated quote is left to cluster_quotes
+    assert stored == len(spread.conn.execute(pairs).fetchall()) > 0
+    for store in (alone, spread):
+        resolve_entities(store)
+        cluster_quotes(store)
+    assert spread.conn.execute(pairs).fetchall() == alone.conn.execute(pairs).fetchall()
+    clusters = (
+        "SELECT cluster_id, article_id, idx, similarity FROM quote_cluster_members ORDER BY 2"
+    )
+    assert spread.conn.execute(clusters).fetchall() == alone.conn.execute(clusters).fetchall()

@@ -64,10 +64,11 @@ def clean_article(
     decision = _decide_lines(lines, title_hint, page, outside, frozenset())
     urls = tuple(u for u in (raw.field("url"), page.url if page else None, *decision.urls) if u)
     prov: list[Provenance] = []
+    given = raw.fields_from  # "json" or "feed": the rule prefix of the given fields
     outlet = _first(
         prov,
         "outlet",
-        (raw.field("outlet"), "json:outlet", ""),
+        (raw.field("outlet"), f"{given}:outlet", ""),
         (page.sitename if page else None, "html:site-name", ""),
         (
             outlet_from_head_title(page.head_title, page.title) if page else None,
@@ -90,7 +91,7 @@ def clean_article(
     text = "\n".join(ln.clean for ln in kept)
     title = decision.title
     title_rule = (
-        "json:title"
+        f"{given}:title"
         if raw.field("title")
         else (f"{HTML_RULE}:title" if page and page.title else "clean.lines.v1:headline")
     )
@@ -98,7 +99,7 @@ def clean_article(
     author = _first(
         prov,
         "author",
-        (raw.field("author"), "json:author", ""),
+        (raw.field("author"), f"{given}:author", ""),
         (page.author if page else None, "html:author", ""),
         (decision.author, "clean.lines.v1:byline", ""),
     )
@@ -107,13 +108,16 @@ def clean_article(
         lang_field.lower()[:2] if lang_field else language.detect_article(f"{title or ''}\n{text}")
     )
     prov.append(
-        Provenance(field="language", rule="json:language" if lang_field else "language.detect.v1")
+        Provenance(
+            field="language", rule=f"{given}:language" if lang_field else "language.detect.v1"
+        )
     )
 
     html_date = page.date if page else None
     published = dates.decide(
         dates.gather_claims(
             field_value=raw.field("published"),
+            field_source=f"{given}:published",
             html_date=html_date,
             # read only when they matter (a whole page is long to search)
             copyright_years=(

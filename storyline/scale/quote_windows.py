@@ -1,0 +1,149 @@
+"""Quote pairs scored on the Dask workers, one task per time window, merged in the driver.
+
+Matching quotes across outlets (link/quotes.py) compares each new quote with every quote of
+another article published at most `WINDOW_DAYS` apart: in a batch, most of the linking work.
+It splits by time. Windows are `WINDOW_DAYS` + 1 days long, so two quotes close enough to be
+compared lie in one window or in two neighbouring ones. Task k scores the new quotes of windows
+k and k + 1 against every quote of both and keeps the pairs with a quote in window k: the merge
+across the boundary, each pair kept by exactly one task. The driver stores the pairs and marks
+the quotes scored (store/quote_pairs.py), so `cluster_quotes` afterwards only groups; the pairs
+are the ones it would have scored itself, and so are the clusters.
+
+Undated quotes compare with every quote, so they stay with the driver: the pairs of new dated
+quotes with undated ones are scored here, and new undated quotes are left unmarked, for
+`cluster_quotes` to score against everything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyline.link.quotes import (
+    WINDOW_DAYS,
+    QuoteRef,
+    Scorer,
+    embed_cached,
+    embedded_text,
+    embedder,
+    load_quotes,
+    quote_day,
+)
+from storyline.store.db import Store
+from storyline.store.quote_pairs import KeptPair, keep_pairs, scored_quotes
+from storyline.store.vectors import keep
+
+Scored = list[tuple[float, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowTask:
+    """The quotes of windows `window` and `window` + 1 with their vectors (one row each), and
+    which of them are new (`asked`, indices into `quotes`)."""
+
+    window: int
+    quotes: tuple[QuoteRef, ...]
+    vectors: NDArray[np.float32]
+    asked: tuple[int, ...]
+
+
+def window_of(q: QuoteRef) -> int | None:
+    """The window of a quote's publication day (None when undated)."""
+    day = quote_day(q.published)
+    return None if math.isnan(day) else int(day) // (WINDOW_DAYS + 1)
+
+
+def score_window(task: WindowTask, threshold: float) -> list[KeptPair]:
+    """The Dask task: the pairs of this window's new quotes (and the next window's) scoring at
+    least `threshold`, with a quote in this window."""
+    scorer = Scorer(task.quotes, _table(task.quotes, task.vectors))
+    windows = [window_of(q) for q in task.quotes]
+    return [
+        _pair(task.quotes, s, i, j)
+        for s, i, j in scorer.candidates(task.asked, threshold)
+        if task.window in (windows[i], windows[j])
+    ]
+
+
+def score_on_workers(
+    store: Store,
+    client: Any,
+    threshold: float,
+    known: Mapping[str, NDArray[np.float32]] | None = None,
+) -> int:
+    """Score the store's new dated quotes on `client`'s workers, window by window, and their
+    pairs with undated quotes here; store the pairs and mark those quotes scored (one
+    transaction). `known`: quote vectors the workers computed. Returns the pairs stored."""
+    using = embedder()
+    if known:
+        keep(store, known, using)
+    quotes = load_quotes(store)
+    done = scored_quotes(store, using, threshold)
+    windows = [window_of(q) for q in quotes]
+    by_window: dict[int, list[int]] = {}
+    for i, w in enumerate(windows):
+        if w is not None:
+            by_window.setdefault(w, []).append(i)
+    new = {i for i, q in enumerate(quotes) if q.key not in done and windows[i] is not None}
+    if not new:
+        return 0
+    vectors = embed_cached(store, [embedded_text(q.text) for q in quotes])
+    asked = {w for w, members in by_window.items() if new.intersection(members)}
+    futures = []
+    for w in sorted(asked | {w - 1 for w in asked}):
+        members = by_window.get(w, []) + by_window.get(w + 1, [])
+        if members:
+            task = WindowTask(
+                w,
+                tuple(quotes[i] for i in members),
+                vectors[members],
+                tuple(n for n, i in enumerate(members) if i in new),
+            )
+            [payload] = client.scatter([task])
+            futures.append(client.submit(score_window, payload, threshold, pure=False))
+    undated = [i for i, w in enumerate(windows) if w is None]
+    pairs = _with_undated(quotes, vectors, sorted(new), undated, threshold)
+    for result in client.gather(futures):
+        pairs += result
+    with store.transaction() as conn:
+        keep_pairs(conn, pairs, (quotes[i].key for i in new), using, threshold)
+    return len(pairs)
+
+
+def _with_undated(
+    quotes: Sequence[QuoteRef],
+    vectors: NDArray[np.float32],
+    new: list[int],
+    undated: list[int],
+    threshold: float,
+) -> list[KeptPair]:
+    """The pairs of the new dated quotes with undated ones, scored in the driver (the undated
+    against the new: as few rows as there are undated quotes)."""
+    if not undated:
+        return []
+    members = new + undated
+    chosen = tuple(quotes[i] for i in members)
+    scorer = Scorer(chosen, _table(chosen, vectors[members]))
+    return [
+        _pair(chosen, s, i, j)
+        for s, i, j in scorer.candidates(range(len(new), len(members)), threshold)
+        if min(i, j) < len(new)  # one dated: two undated are `cluster_quotes`' to pair
+    ]
+
+
+def _table(
+    quotes: Sequence[QuoteRef], vectors: NDArray[np.float32]
+) -> Callable[[Sequence[str]], NDArray[np.float32]]:
+    """The `vectors` argument of `Scorer`: each quote's row, looked up by its embedded text."""
+    rows = {embedded_text(q.text): v for q, v in zip(quotes, vectors, strict=True)}
+    return lambda texts: np.asarray([rows[t] for t in texts], dtype=np.float32)
+
+
+def _pair(quotes: Sequence[QuoteRef], score: float, i: int, j: int) -> KeptPair:
+    a, b = sorted((quotes[i].key, quotes[j].key))
+    return KeptPair(a, b, score)
