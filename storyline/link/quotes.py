@@ -309,10 +309,6 @@ class Scorer:
         keep = _passes(shared.data, lengths[rows][shared.row], lengths[cols][shared.col])
         return zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)
 
-    def score(self, i: int, j: int) -> float:
-        """The score of one pair."""
-        return float(self.matrix([i], [j])[0, 0])
-
     def candidates(self, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
         """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote of another
         article published within `WINDOW_DAYS` (or undated), scoring at least `minimum`, any
