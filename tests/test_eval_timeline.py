@@ -194,8 +194,9 @@ def test_seeds_timeline_against_the_measured_floor() -> None:
     need_shared(SEEDS / "gold.json")
     result = evaluate_timeline(SEEDS / "gold.json")
     overall = result["overall"]
-    # measured 8 of 10 entries (source recall 0.64) when this scorer was written
+    # measured 8 of 10 entries (source recall 0.64) when this scorer was written; 0.77 once
+    # undated events, seasons and the words beside a date joined reports of one happening
     assert overall["matched"] >= 8
-    assert overall["source_recall"] >= 0.6
+    assert overall["source_recall"] >= 0.7
     assert overall["value_accuracy"] == 1.0
     assert len(result["details"]) == overall["gold_entries"] == 10

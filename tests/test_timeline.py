@@ -201,3 +201,83 @@ def test_a_detail_on_the_event_day_joins_the_event_entry() -> None:
         [doc("a", text, date(2026, 3, 10))], {"E1": EventDate(value="2026-03-09", confidence=1.0)}
     )
     assert [(e.date, e.kind) for e in entries] == [("2026-03-09", "event")]
+
+
+def test_mentions_dating_the_same_thing_are_one_entry() -> None:
+    # little in common but the noun the year dates: "the 2023 election"
+    a = "She became finance minister after the 2023 election, her aides recalled."
+    b = "Ferrante's coalition, formed after the 2023 election, now looks fragile."
+    c = "Corvane opened a new plant in 2023 near the river."
+    entries = timeline_entries(
+        [doc("a", a, date(2026, 3, 1)), doc("b", b, date(2026, 3, 2)), doc("c", c, None)]
+    )
+    assert sorted(sorted(s.article_id for s in e.sources) for e in entries) == [["a", "b"], ["c"]]
+
+
+def test_a_time_of_day_dates_its_day() -> None:
+    text = "The first ships will sail from 6am on Friday, the operator said."
+    (entry,) = timeline_entries([doc("a", text, date(2026, 3, 26), None)])
+    assert entry.date == "2026-03-27"
+    assert entry.sources[0].timex == "6am on Friday"
+
+
+def test_events_telling_one_happening_are_one_entry() -> None:
+    from storyline.model import EventDate
+
+    english = "Saltmarsh Lines suspended night crossings to the Orrin islands on Monday."
+    again = "Night crossings to the Orrin islands were suspended by Saltmarsh Lines."
+    other = "A new bakery opened in the harbour town to long queues."
+    docs = [
+        doc("a", english, date(2026, 5, 5), "E1"),
+        doc("b", english.replace("Saltmarsh Lines", "The ferry firm Saltmarsh Lines"), None, "E2"),
+        doc("c", again, None, "E3"),  # an undated event telling the same happening
+        doc("d", other, None, "E4"),  # an undated event telling another
+    ]
+    day = EventDate(value="2026-05-04", confidence=1.0)
+    entries = timeline_entries(docs, {"E1": day, "E2": day})
+    (event,) = [e for e in entries if e.kind == "event"]
+    assert {s.article_id for s in event.sources} == {"a", "b", "c"}
+
+
+def test_a_sentence_giving_two_dates_is_no_conflict() -> None:
+    from storyline.model import EventDate
+
+    text = "The union said on Monday that dockers will begin an indefinite strike on Thursday."
+    docs = [doc("a", text, date(2026, 3, 10)), doc("b", text, date(2026, 3, 10))]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-03-09", confidence=1.0)})
+    assert {e.date for e in entries} == {"2026-03-09", "2026-03-12"}
+    assert not any(e.conflict for e in entries)
+
+
+def test_a_detail_on_the_event_day_brings_its_other_sources() -> None:
+    from storyline.model import EventDate
+
+    lede = "Saltmarsh Lines said on Monday it would suspend night crossings."
+    detail = "Engineers walked out of the Orrin depot on Monday in protest."
+    docs = [
+        doc("a", f"{lede} {detail}", date(2026, 3, 10), "E1"),
+        doc("b", f"Fares rose again. {detail}", date(2026, 3, 10), "E2"),
+    ]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-03-09", confidence=1.0)})
+    (entry,) = entries
+    assert entry.kind == "event"
+    assert {s.article_id for s in entry.sources} == {"a", "b"}
+
+
+def test_a_season_mention_joins_the_day_it_tells_of() -> None:
+    a = "Lavrov said the meeting held in Anchorage, Alaska in the summer should remain the basis."
+    b = "The understandings reached at their August 15 summit in Anchorage, Alaska were praised."
+    entries = timeline_entries([doc("a", a, date(2025, 11, 10)), doc("b", b, date(2025, 11, 9))])
+    (summit,) = entries
+    assert summit.date == "2025-08-15"
+    assert {s.article_id for s in summit.sources} == {"a", "b"}
+
+
+def test_a_month_mention_stays_apart_from_the_event_recalling_it() -> None:
+    from storyline.model import EventDate
+
+    lede = "The minister said on Sunday that the cancelled Budapest summit could still take place."
+    recalled = "The Budapest summit was cancelled last month, officials said."
+    docs = [doc("a", lede, date(2025, 10, 27)), doc("b", recalled, date(2025, 11, 10), "E2")]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2025-10-26", confidence=1.0)})
+    assert [(e.date, e.kind) for e in entries] == [("2025-10", "mention"), ("2025-10-26", "event")]

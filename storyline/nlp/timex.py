@@ -14,7 +14,8 @@ are kept, and each is resolved in text order. Anchoring, the part a date parser 
 Without a publication date, deictic expressions get value None and anchor "none".
 A bare weekday takes the occurrence on or before the anchor when the nearest tense marker in its
 sentence is past (or there is none: news reports what happened), on or after it when that marker
-is future ("will meet on Thursday"). A month or month-day without a year takes the year putting
+is future ("will meet on Thursday"); a bare season ("in the summer") likewise the latest one
+begun, or the current or next one. A month or month-day without a year takes the year putting
 it nearest the anchor. Impossible and ambiguous dates
 ("31 February", "03/04/05") keep value None and say why in `note`.
 """
@@ -34,8 +35,8 @@ from storyline.nlp.timex_rules import LANGUAGES, lexicon, rules, tense_markers, 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*\s+(?=[\"'“«(]?[A-ZÀ-ÞА-ЯЁ])|\n")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
-# a number followed by one of these is a quantity, not a year ("2000 people", "1500 %")
-_NOT_YEAR = re.compile(r"\s*(?:%|[.,]\d)")
+# a number followed by one of these is a quantity or a code, not a year ("1500 %", "2026/014")
+_NOT_YEAR = re.compile(r"\s*(?:%|[.,/]\d)")
 
 
 _CLAUSE_END = re.compile(r"[:;]\s|\s[–—]\s")
@@ -277,7 +278,12 @@ def _season(ctx: _Context, m: re.Match[str]) -> _Resolved:
     if m.groupdict().get("year"):
         return _Resolved("DATE", f"{m['year']}-{code}", "absolute")
     word = m.groupdict().get("shift")
-    direction = ctx.word("shift", word) if word else 0
+    if not word:  # "in the summer": the tense says which
+        tense = ctx.tense(m.start())
+        return _relative(
+            ctx, m, "Y", lambda a: f"{tv.told_season_year(code, a, tense)}-{code}", narrative=False
+        )
+    direction = ctx.word("shift", word)
     assert isinstance(direction, int)
     return _relative(
         ctx, m, "Y", lambda a: f"{tv.season_year(code, a, direction)}-{code}", narrative=False

@@ -131,12 +131,16 @@ def rules(language: str) -> tuple[Rule, ...]:
 
 @functools.cache
 def tense_markers(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(future, past) marker regexes: words that put a clause in the future or the past."""
+    """(future, past) marker regexes: words that put a clause in the future or the past. A
+    past participle after a passive auxiliary's infinitive ("will be held", "devraient être
+    traités") is no past: the word list `passive_aux` names those infinitives."""
     lex = lexicon(language)
-    return tuple(  # type: ignore[return-value]
-        re.compile(rf"(?<!\w)(?:{'|'.join(lex[key])})(?!\w)", re.IGNORECASE)
-        for key in ("future", "past")
+    passive = "".join(rf"(?<!\b{re.escape(w)} )" for w in lex.get("passive_aux", ()))
+    future, past = (
+        re.compile(rf"(?<!\w){guard}(?:{'|'.join(lex[key])})(?!\w)", re.IGNORECASE)
+        for key, guard in (("future", ""), ("past", passive))
     )
+    return future, past
 
 
 def word_value(language: str, key: str, word: str) -> Any:

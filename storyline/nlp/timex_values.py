@@ -127,14 +127,30 @@ def weekday_near(anchor: date, weekday: int, direction: int) -> date:
 
 def season_year(season: str, anchor: date, direction: int) -> int:
     """The year of "last/this/next <season>" said on `anchor` (winter belongs to its January)."""
-    start = SEASON_START[season]
-    current = date(anchor.year + (season == "WI" and anchor.month == 12), 1, 1)
-    begins = date(current.year - (season == "WI"), start, 1)
+    start, current, begins = _season_around(season, anchor)
     if direction < 0:
         return current.year - 1 if begins > anchor or _in_season(anchor, start) else current.year
     if direction > 0:
         return current.year + 1 if begins <= anchor else current.year
     return current.year
+
+
+def told_season_year(season: str, anchor: date, tense: str) -> int:
+    """The year of a bare "in the summer" said on `anchor`: in the past tense the latest such
+    season begun by then, in the future the current one or, once it is over, the next."""
+    start, current, begins = _season_around(season, anchor)
+    if tense == "future":
+        over = begins <= anchor and not _in_season(anchor, start)
+        return current.year + 1 if over else current.year
+    return current.year if begins <= anchor else current.year - 1
+
+
+def _season_around(season: str, anchor: date) -> tuple[int, date, date]:
+    """(first month, first day of the season's year, first day of the season in that year)
+    for `anchor`; winter belongs to the year of its January."""
+    start = SEASON_START[season]
+    current = date(anchor.year + (season == "WI" and anchor.month == 12), 1, 1)
+    return start, current, date(current.year - (season == "WI"), start, 1)
 
 
 def _in_season(day: date, start: int) -> bool:
