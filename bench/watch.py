@@ -205,6 +205,20 @@ def run_batch(recs: list[dict[str, Any]], folder: Path, db: Path) -> tuple[int, 
     return report.ingest.ingested, seconds
 
 
+def _placed(reader: sqlite3.Connection, link: str) -> str | None:
+    """ "event" once the article of `link` is in an event; the reason when the clustering
+    stage left it out (too short, empty); None while it is not there yet."""
+    row = reader.execute(
+        "SELECT m.article_id, s.reason FROM articles a LEFT JOIN event_members m"
+        " ON m.article_id = a.id LEFT JOIN cluster_skips s ON s.article_id = a.id"
+        " WHERE a.url = ?",
+        (link,),
+    ).fetchone()
+    if row is None:
+        return None
+    return "event" if row[0] else row[1]
+
+
 def latencies(
     server: FeedServer,
     feeds: int,
@@ -212,8 +226,9 @@ def latencies(
     extra: list[dict[str, Any]],
     db: Path,
     every: float,
-) -> list[float]:
-    """(c): seconds from a new feed item to its article in an event, one item at a time."""
+) -> tuple[list[float], list[str]]:
+    """(c): seconds from a new feed item to its article in an event, one item at a time; and
+    the reasons of the items stored but placed in no event."""
     store = open_store(db)
     store.conn.execute("UPDATE feeds SET next_poll = NULL")
     urls = [f"{server.base}/feed/{k}.xml" for k in range(feeds)]
@@ -222,7 +237,8 @@ def latencies(
     loop = threading.Thread(target=watcher.run, kwargs={"duration": 24 * 3600}, daemon=True)
     loop.start()
     reader = sqlite3.connect(db, timeout=30)
-    out = []
+    out: list[float] = []
+    skipped: list[str] = []
     try:
         for j, r in enumerate(extra):
             k = j % feeds
@@ -230,14 +246,14 @@ def latencies(
             items[k].append((r, link))
             published = time.perf_counter()
             server.put(f"/feed/{k}.xml", rss(f"Bench feed {k}", items[k]), "application/rss+xml")
-            while not reader.execute(
-                "SELECT 1 FROM articles a JOIN event_members m ON m.article_id = a.id"
-                " WHERE a.url = ?",
-                (link,),
-            ).fetchone():
+            while not (placed := _placed(reader, link)):
                 time.sleep(0.02)
-            out.append(time.perf_counter() - published)
-            print(f"item {j + 1}/{len(extra)}: {out[-1]:.1f} s", file=sys.stderr)
+            seconds = time.perf_counter() - published
+            if placed == "event":
+                out.append(seconds)
+            else:  # stored, but the clustering stage left it out (with this reason)
+                skipped.append(placed)
+            print(f"item {j + 1}/{len(extra)}: {seconds:.1f} s, {placed}", file=sys.stderr)
     finally:
         watcher.stop.set()
         loop.join()
@@ -245,10 +261,10 @@ def latencies(
         f.close()
         reader.close()
         store.close()
-    return out
+    return out, skipped
 
 
-def report(command: str, facts: dict[str, Any], lat: list[float]) -> str:
+def report(command: str, facts: dict[str, Any], lat: list[float], skipped: list[str]) -> str:
     """The Markdown section for RESULTS.md."""
     info = machine()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -292,8 +308,16 @@ Ratio (a)/(b): **{a_rate / b_rate:.2f}**.
 (c) From a new feed item to its article in an event ({len(lat)} items, one at a time, into the
 store of (a); the watcher polls every {facts["every"]:g} s, so about {facts["every"] / 2:g} s of
 each is the wait for the next poll): p50 **{statistics.median(lat):.1f} s**, p95
-**{q[18]:.1f} s**, max {max(lat):.1f} s.
+**{q[18]:.1f} s**, max {max(lat):.1f} s.{_skipped_note(skipped)}
 """
+
+
+def _skipped_note(skipped: list[str]) -> str:
+    """What (c) says about items stored but placed in no event (not in the latencies)."""
+    if not skipped:
+        return ""
+    reasons = ", ".join(f"{r} ×{skipped.count(r)}" for r in sorted(set(skipped)))
+    return f"\nNot in the figures: {len(skipped)} items stored but placed in no event ({reasons})."
 
 
 def main() -> None:
@@ -323,7 +347,9 @@ def main() -> None:
             print(f"(a) {watch_new} new in {watch_s:.1f} s", file=sys.stderr)
             batch_new, batch_s = run_batch(recs, folder, folder / "batch.db")
             print(f"(b) {batch_new} new in {batch_s:.1f} s", file=sys.stderr)
-            lat = latencies(server, args.feeds, items, extra, folder / "watch.db", args.every)
+            lat, skipped = latencies(
+                server, args.feeds, items, extra, folder / "watch.db", args.every
+            )
         finally:
             server.close()
     facts = {
@@ -336,8 +362,8 @@ def main() -> None:
         "batch_new": batch_new,
         "batch_s": batch_s,
     }
-    print(json.dumps({"facts": facts, "latencies": lat}), file=sys.stderr)
-    section = report(command, facts, lat)
+    print(json.dumps({"facts": facts, "latencies": lat, "skipped": skipped}), file=sys.stderr)
+    section = report(command, facts, lat, skipped)
     print(section)
     with args.out.open("a", encoding="utf-8") as fh:
         fh.write(section)
