@@ -120,3 +120,20 @@ def test_page_lines_one_per_block_without_invisible_text() -> None:
         "one",
         "two",
     )
+
+
+def test_an_outlets_repeated_lines_go_unless_they_are_the_whole_story() -> None:
+    from storyline.ingest.lines import normalise
+
+    story = "The ferry to Brightwater left an hour late on Tuesday."
+    chrome = "Subscribe to the Harbour Ledger newsletter today."
+    raw = make_raw(f"{story}\n{chrome}\nA second line of the story, also short.", outlet="Ledger")
+    seen = {"Ledger": frozenset({normalise(chrome)})}
+    kept = clean_article(raw, now=TODAY, outlet_lines=seen).text
+    assert story in kept
+    assert chrome not in kept
+    # every line seen before: a reprint, kept whole rather than emptied
+    everything = {"Ledger": frozenset(normalise(line) for line in raw.body.splitlines())}
+    whole = clean_article(raw, now=TODAY).text
+    assert story in whole
+    assert clean_article(raw, now=TODAY, outlet_lines=everything).text == whole

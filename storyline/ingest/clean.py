@@ -85,7 +85,12 @@ def clean_article(
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
     if any(normalise(ln.text) in repeated for ln in decision.lines if ln.kind in KEPT):
-        decision = _decide_lines(lines, title_hint, page, outside, repeated)
+        trimmed = _decide_lines(lines, title_hint, page, outside, repeated)
+        # Lines an outlet prints in many articles are its boilerplate, unless they are all the
+        # story there is: then the article reprints earlier copy (dedup's to mark), and an
+        # empty text would lose it.
+        if any(ln.kind == "body" for ln in trimmed.lines):
+            decision = trimmed
 
     kept = [ln for ln in decision.lines if ln.kind in ("heading", "body")]
     text = "\n".join(ln.clean for ln in kept)
