@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from click.testing import CliRunner
 from link_helpers import add_article
 
@@ -181,10 +182,29 @@ def test_seasons_and_far_shifts_do_not_crash() -> None:
     assert all(t.value is None or t.value[:1] != "-" for t in far)
 
 
-def test_a_month_mention_joins_the_day_it_tells_of() -> None:
-    a = "The ministers recalled the August summit in Anchorage, Alaska between the presidents."
-    b = "They met at their August 15 summit in Anchorage, Alaska, the presidents said."
-    entries = timeline_entries([doc("a", a, date(2025, 10, 27)), doc("b", b, date(2025, 11, 10))])
+@pytest.mark.parametrize(
+    ("coarse", "coarse_day", "fine", "fine_day"),
+    [
+        (  # a month
+            "The ministers recalled the August summit in Anchorage, Alaska between the presidents.",
+            date(2025, 10, 27),
+            "They met at their August 15 summit in Anchorage, Alaska, the presidents said.",
+            date(2025, 11, 10),
+        ),
+        (  # a season
+            "Lavrov said the meeting held in Anchorage, Alaska in the summer should remain"
+            " the basis.",
+            date(2025, 11, 10),
+            "The understandings reached at their August 15 summit in Anchorage, Alaska"
+            " were praised.",
+            date(2025, 11, 9),
+        ),
+    ],
+)
+def test_a_coarse_mention_joins_the_day_it_tells_of(
+    coarse: str, coarse_day: date, fine: str, fine_day: date
+) -> None:
+    entries = timeline_entries([doc("a", coarse, coarse_day), doc("b", fine, fine_day)])
     (summit,) = entries
     assert summit.date == "2025-08-15"
     assert {s.article_id for s in summit.sources} == {"a", "b"}
@@ -262,15 +282,6 @@ def test_a_detail_on_the_event_day_brings_its_other_sources() -> None:
     (entry,) = entries
     assert entry.kind == "event"
     assert {s.article_id for s in entry.sources} == {"a", "b"}
-
-
-def test_a_season_mention_joins_the_day_it_tells_of() -> None:
-    a = "Lavrov said the meeting held in Anchorage, Alaska in the summer should remain the basis."
-    b = "The understandings reached at their August 15 summit in Anchorage, Alaska were praised."
-    entries = timeline_entries([doc("a", a, date(2025, 11, 10)), doc("b", b, date(2025, 11, 9))])
-    (summit,) = entries
-    assert summit.date == "2025-08-15"
-    assert {s.article_id for s in summit.sources} == {"a", "b"}
 
 
 def test_a_month_mention_stays_apart_from_the_event_recalling_it() -> None:
