@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -76,3 +77,16 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_raw_input_keeps_where_its_fields_came_from(store: Store) -> None:
+    from dataclasses import replace
+
+    extra = json.dumps({"feed": "https://x.example/rss", "feed_link": "https://x.example/a"})
+    raw = replace(make_raw(BODY, source="https://x.example/a", title="T"), extra_json=extra)
+    article = clean_article(raw, now=TODAY)
+    store.add([(raw, article)])
+    again = store.raw_input(article.id)
+    assert again is not None
+    assert again.fields_from == "feed"
+    assert clean_article(again, now=TODAY).rule_for("title") == "feed:title"

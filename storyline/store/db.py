@@ -299,8 +299,12 @@ class Store:
             ) from err
 
     def raw_input(self, article_id: str) -> RawInput | None:
-        """The stored raw input of an article, to recompute it."""
-        r = self.conn.execute("SELECT * FROM raw_inputs WHERE id = ?", (article_id,)).fetchone()
+        """The stored raw input of an article, to recompute it (with the article's extra
+        metadata, which says whether its fields came from a feed: `RawInput.fields_from`)."""
+        r = self.conn.execute(
+            "SELECT r.*, a.extra FROM raw_inputs r JOIN articles a ON a.id = r.id WHERE r.id = ?",
+            (article_id,),
+        ).fetchone()
         if r is None:
             return None
         return RawInput(
@@ -312,6 +316,7 @@ class Store:
             raw_bytes=r["raw_bytes"] or b"",
             encoding=r["encoding"] or "utf-8",
             fields=tuple(tuple(f) for f in json.loads(r["fields"])),
+            extra_json=r["extra"],
         )
 
     def received_at(self, article_id: str) -> datetime | None:
