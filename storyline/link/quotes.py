@@ -491,14 +491,9 @@ def cluster_quotes(
         return embed_cached(store, texts)
 
     done = scored_quotes(store, using, threshold)
-    new = [i for i, q in enumerate(quotes) if (q.article_id, q.idx) not in done]
+    new = [i for i, q in enumerate(quotes) if q.key not in done]
     fresh = Scorer(quotes, vectors).candidates(new, threshold) if new else []
-    index = {(q.article_id, q.idx): i for i, q in enumerate(quotes)}
-    old = [
-        (p.score, index[p.a], index[p.b])
-        for p in kept_pairs(store, threshold)
-        if p.a in index and p.b in index
-    ]
+    old = kept_pairs(store, threshold, {q.key: i for i, q in enumerate(quotes)})
     kept = mutual_best(quotes, compatible(quotes, old + fresh))
     # Only quotes in a kept pair can share a cluster: group those, the rest are alone.
     involved = sorted({k for _, i, j in kept for k in (i, j)})

@@ -12,7 +12,7 @@ floor above the threshold now asked for, are stale: then everything is scored ag
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from storyline.store.db import Store
@@ -44,15 +44,21 @@ def scored_quotes(store: Store, embedder: str, floor: float) -> set[QuoteKey]:
     return {(r[0], r[1]) for r in conn.execute("SELECT article_id, idx FROM quotes_scored")}
 
 
-def kept_pairs(store: Store, minimum: float) -> list[KeptPair]:
-    """The stored pairs scoring at least `minimum`."""
-    return [
-        KeptPair((r[0], r[1]), (r[2], r[3]), r[4])
-        for r in store.conn.execute(
-            "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pairs WHERE score >= ?",
-            (minimum,),
-        )
-    ]
+def kept_pairs(
+    store: Store, minimum: float, index: Mapping[QuoteKey, int]
+) -> list[tuple[float, int, int]]:
+    """The stored pairs scoring at least `minimum`, as (score, i, j) with `index` giving each
+    quote's position (pairs of quotes not in it are left out). Read straight into positions:
+    a large store keeps hundreds of thousands of pairs, read on every run."""
+    out = []
+    for a_article, a_idx, b_article, b_idx, score in store.conn.execute(
+        "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pairs WHERE score >= ?",
+        (minimum,),
+    ):
+        i, j = index.get((a_article, a_idx)), index.get((b_article, b_idx))
+        if i is not None and j is not None:
+            out.append((score, i, j))
+    return out
 
 
 def keep_pairs(
