@@ -20,7 +20,7 @@ from storyline.link.quotes import (
     load_quotes,
     threshold_curve,
 )
-from storyline.link.resolve import resolve_entities
+from storyline.link.resolve import merge, resolve_entities
 from storyline.store.db import Store, open_store
 
 ARNE = ("PERSON", "Lise Arne")
@@ -143,7 +143,7 @@ def test_one_article_at_a_time_gives_what_all_at_once_gives(
         resolve_entities(one_by_one)
         cluster_quotes(one_by_one)
     assert _by_source(one_by_one) == _by_source(store)
-    pairs = "SELECT a_idx, b_idx, score FROM quote_pairs ORDER BY 1, 2, 3"
+    pairs = "SELECT a_idx, b_idx, score FROM quote_pair_keys ORDER BY 1, 2, 3"
     assert one_by_one.conn.execute(pairs).fetchall() == store.conn.execute(pairs).fetchall()
     one_by_one.close()
 
@@ -176,6 +176,52 @@ def test_only_quotes_never_scored_are_compared(
     assert (later, 0) in _cluster_of(store, corpus["wire"], 0)
 
 
+def _by_key(store: Store) -> set[frozenset[tuple[str, int]]]:
+    return {frozenset(m) for m in _clusters(store).values()}
+
+
+def _from_scratch(store: Store) -> set[frozenset[tuple[str, int]]]:
+    """The clusters of grouping every quote again (the stored pairs reused)."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM quote_cluster_members")
+        conn.execute("DELETE FROM quote_clusters")
+    cluster_quotes(store)
+    return _by_key(store)
+
+
+def test_only_what_changed_is_regrouped_and_the_result_is_a_full_regrouping(
+    store: Store, corpus: dict[str, str]
+) -> None:
+    cluster_quotes(store)
+    wire, other = corpus["wire"], corpus["other"]
+    offer_id = "SELECT cluster_id FROM quote_cluster_members WHERE article_id = ? AND idx = ?"
+    before = store.conn.execute(offer_id, (other, 0)).fetchone()[0]
+    add_article(  # another report of the pilots' words: linked to them only
+        store,
+        f"Lise Arne repeated it on Friday: “{SHIPS}.”",
+        source="later.txt",
+        published="2026-03-06",
+        entities=[ARNE],
+        quotes=[(SHIPS, 0, "direct")],
+    )
+    resolve_entities(store)
+    cluster_quotes(store)
+    assert store.conn.execute(offer_id, (other, 0)).fetchone()[0] == before  # not regrouped
+    changes: list[Any] = [
+        # a quote deleted (its article re-analysed): its cluster mates are regrouped
+        lambda: store.conn.execute("DELETE FROM quotes WHERE article_id = ? AND idx = 1", (wire,)),
+        # an alias edit: the harbour owner's quote now has the union leader's speaker key
+        lambda: merge(store, "Tomas Reyl", "Lise Arne"),
+    ]
+    for change in changes:
+        change()
+        resolve_entities(store)
+        cluster_quotes(store)
+        incremental = _by_key(store)
+        assert incremental == _from_scratch(store)
+    assert {(other, 0), (corpus["rewrite"], 0)} in incremental  # the edit joined them
+
+
 def test_the_same_words_months_later_are_another_quote(
     store: Store, corpus: dict[str, str]
 ) -> None:
@@ -195,7 +241,7 @@ def test_the_same_words_months_later_are_another_quote(
 def test_a_reanalysed_article_takes_its_pairs_with_it(store: Store, corpus: dict[str, str]) -> None:
     cluster_quotes(store)
     wire = corpus["wire"]
-    count = "SELECT COUNT(*) FROM quote_pairs WHERE ? IN (a_article, b_article)"
+    count = "SELECT COUNT(*) FROM quote_pair_keys WHERE ? IN (a_article, b_article)"
     assert store.conn.execute(count, (wire,)).fetchone()[0] > 0
     with store.transaction() as conn:
         conn.execute("DELETE FROM quotes WHERE article_id = ?", (wire,))

@@ -278,7 +278,9 @@ def _remarks(store: Store) -> None:
 def test_quote_pairs_scored_by_window_on_the_workers_are_the_drivers(
     tmp_path: Path, client: Any, hash_embedder: None
 ) -> None:
-    pairs = "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pairs ORDER BY 1, 2, 3, 4"
+    pairs = (
+        "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pair_keys ORDER BY 1, 2, 3, 4"
+    )
     alone, spread = open_store(tmp_path / "alone.db"), open_store(tmp_path / "spread.db")
     for store in (alone, spread):
         _remarks(store)

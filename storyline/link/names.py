@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,10 @@ NAME_SIMILARITY = 85.0
 # Shorter skeletons must match exactly: one letter changes a short name (Fico/Rico, Ivan/Iwan
 # are kept apart by the skeleton, not by fuzz).
 MIN_FUZZY_LENGTH = 5
+# Names are folded and parsed for every stored entity and speaker on every linking run (entity
+# resolution, quote speakers); the same few thousand names recur, so the pure functions below
+# are cached (3.5 of 4.5 s of resolving a 1,000-article store went to parsing the same names).
+NAME_CACHE = 1 << 16
 
 _CYRILLIC_RU = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
@@ -158,6 +163,7 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def fold(text: str) -> str:
     """Text for comparison: transliterated, without diacritics, case-folded, spaces collapsed."""
     bare = transliterate(text)
@@ -246,6 +252,7 @@ def _strip_segment(segment: str) -> list[str]:
     return [t for t in tokens if any(ch.isalnum() for ch in t)]
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def strip_titles(name: str) -> str:
     """A person's name without titles, roles, descriptions or possessives ("" if nothing is left).
 
@@ -264,6 +271,7 @@ def strip_titles(name: str) -> str:
     return " ".join(best)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def clean_org(name: str) -> str:
     """An organisation's or place's display name: no leading article, no trailing possessive."""
     tokens = _SPACE.sub(" ", name).strip().split()
@@ -274,6 +282,7 @@ def clean_org(name: str) -> str:
     return " ".join(t for t in tokens if t)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def org_key(name: str) -> str:
     """The matching key of an organisation or place: "The RIA Novosti" ≡ "Ria Novosti"."""
     words = ["".join(ch for ch in w if ch.isalnum()) for w in fold(clean_org(name)).split()]
@@ -306,6 +315,7 @@ def _is_initial(token: str) -> bool:
     return 0 < len(letters) <= 2 and (token.endswith(".") or len(letters) == 1)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def parse_person(name: str) -> PersonName | None:
     """Keys of a person's name, or None when no name is left after stripping titles."""
     words = strip_titles(name).split()

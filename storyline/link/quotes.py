@@ -47,7 +47,22 @@ from scipy import sparse
 from storyline.errors import ConfigError
 from storyline.link.names import fold, org_key, strip_titles
 from storyline.store.db import Store
-from storyline.store.quote_pairs import KeptPair, QuoteKey, keep_pairs, kept_pairs, scored_quotes
+from storyline.store.quote_clusters import (
+    NewMember,
+    StoredMember,
+    cross_article_clusters,
+    replace_clusters,
+    stored_members,
+)
+from storyline.store.quote_pairs import (
+    KeptPair,
+    PairReader,
+    Pairs,
+    QuoteKey,
+    keep_pairs,
+    pair_arrays,
+    scored_quotes,
+)
 from storyline.store.vectors import cached, keep
 
 # Default clustering threshold, chosen from `threshold_curve` on examples/gold.json (our own
@@ -394,43 +409,42 @@ def gate_matrix(sets: Sequence[frozenset[int]]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), GATE_COLUMNS))
 
 
-def compatible(
-    quotes: Sequence[QuoteRef], scored: Iterable[tuple[float, int, int]]
-) -> list[tuple[float, int, int]]:
-    """The pairs whose speakers may be one (the same speaker key, or one of them unknown),
-    best first."""
-    return sorted(
-        (
-            (s, i, j)
-            for s, i, j in scored
-            if quotes[i].speaker is None
-            or quotes[j].speaker is None
-            or quotes[i].speaker == quotes[j].speaker
-        ),
-        key=lambda p: (-p[0], p[1], p[2]),
-    )
-
-
-def mutual_best(
-    quotes: Sequence[QuoteRef], scored: Sequence[tuple[float, int, int]]
-) -> list[tuple[float, int, int]]:
-    """The pairs in which each quote is the other's best match in the other's article.
+def linkable(quotes: Sequence[QuoteRef], pairs: Pairs) -> list[tuple[float, int, int]]:
+    """The pairs (score, i, j) that may join two clusters, best first (then by i, j): their
+    speakers may be one (the same speaker key, or one of them unknown), and each quote is the
+    other's best match in the other's article (among such pairs).
 
     The embedding alone rates short remarks of one speaker on one subject alike ("a wish list,
     not a plan" / "a gift to nobody" 0.89 while a true translation can score 0.80); a copy is
     the best match of the original in the copying article, a remark on the same subject is
-    usually not.
+    usually not. Worked out on arrays: a new article's quotes can reach hundreds of thousands
+    of stored pairs (copies of one remark all pair with each other).
     """
-    best: dict[tuple[int, str], float] = {}
-    for score, i, j in scored:
-        for a, b in ((i, j), (j, i)):
-            key = (a, quotes[b].article_id)
-            best[key] = max(best.get(key, 0.0), score)
-    return [
-        (score, i, j)
-        for score, i, j in scored
-        if score >= best[(i, quotes[j].article_id)] and score >= best[(j, quotes[i].article_id)]
-    ]
+    score, left, right = pairs
+    codes: dict[str, int] = {}
+    speaker = np.array(
+        [-1 if q.speaker is None else codes.setdefault(q.speaker, len(codes)) for q in quotes],
+        dtype=np.int64,
+    )
+    articles: dict[str, int] = {}
+    article = np.array(
+        [articles.setdefault(q.article_id, len(articles)) for q in quotes], dtype=np.int64
+    )
+    ok = (speaker[left] < 0) | (speaker[right] < 0) | (speaker[left] == speaker[right])
+    score, left, right = score[ok], left[ok], right[ok]
+    # best score of each quote towards each other article, over both sides of every pair
+    toward = np.concatenate(
+        [left * len(articles) + article[right], right * len(articles) + article[left]]
+    )
+    keys, slot = np.unique(toward, return_inverse=True)
+    best = np.full(len(keys), -np.inf)
+    np.maximum.at(best, slot, np.concatenate([score, score]))
+    keep = (score >= best[slot[: len(score)]]) & (score >= best[slot[len(score) :]])
+    score, left, right = score[keep], left[keep], right[keep]
+    order = np.lexsort((right, left, -score))
+    return list(
+        zip(score[order].tolist(), left[order].tolist(), right[order].tolist(), strict=True)
+    )
 
 
 def group(
@@ -475,13 +489,15 @@ def cluster_quotes(
     *,
     known: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> int:
-    """Recompute the quote clusters of the whole store (one transaction); returns how many
-    clusters hold quotes from more than one article.
+    """Bring the quote clusters up to date (one transaction); returns how many clusters hold
+    quotes from more than one article.
 
-    Only quotes never scored before are compared with the others; the pairs of the rest come
-    from the store (store/quote_pairs.py), so the result is that of scoring everything, at the
-    cost of the new quotes. `known`: vectors of `embedded_text`s already computed with the
-    configured embedder (by `storyline batch` workers), kept in the store's vector cache."""
+    Only quotes never scored before are compared with the others (within `WINDOW_DAYS`); the
+    pairs of the rest come from the store (store/quote_pairs.py). Only what changed is
+    regrouped (`_changed`), with everything linked to it by kept pairs (`_region`): clusters
+    never cross a connected component of the kept pairs, so the others are what grouping the
+    whole store again would give. `known`: vectors of `embedded_text`s already computed with
+    the configured embedder (by `storyline batch` workers), kept in the store's vector cache."""
     quotes = load_quotes(store)
     using = embedder()
     if known:
@@ -490,23 +506,27 @@ def cluster_quotes(
     def vectors(texts: Sequence[str]) -> NDArray[np.float32]:
         return embed_cached(store, texts)
 
+    index = {q.key: i for i, q in enumerate(quotes)}
     done = scored_quotes(store, using, threshold)
     new = [i for i, q in enumerate(quotes) if q.key not in done]
-    fresh = Scorer(quotes, vectors).candidates(new, threshold) if new else []
-    old = kept_pairs(store, threshold, {q.key: i for i, q in enumerate(quotes)})
-    kept = mutual_best(quotes, compatible(quotes, old + fresh))
-    # Only quotes in a kept pair can share a cluster: group those, the rest are alone.
-    involved = sorted({k for _, i, j in kept for k in (i, j)})
-    local = {k: n for n, k in enumerate(involved)}
-    sub = [quotes[k] for k in involved]
+    fresh = _score_new(quotes, new, threshold, vectors)
+    stored = stored_members(store.conn)
+    seeds, dropped = _changed(quotes, index, new, stored, threshold)
+    reader = PairReader(store.conn, [q.key for q in quotes])
+    region, pairs = _region(reader, len(quotes), seeds, pair_arrays(fresh), threshold)
+    local = np.full(len(quotes), -1, dtype=np.int64)
+    local[region] = np.arange(len(region))
+    sub = [quotes[k] for k in region.tolist()]
+    kept = linkable(sub, (pairs[0], local[pairs[1]], local[pairs[2]]))
     scorer = Scorer(sub, vectors)
-    grouped = group(sub, [(s, local[i], local[j]) for s, i, j in kept], threshold, scorer)
     clusters = [
-        list(zip((sub[k] for k in members), _similarities(scorer, members), strict=True))
-        for members in grouped
+        [
+            NewMember(sub[k].key, similarity, sub[k].speaker, sub[k].published)
+            for k, similarity in zip(members, _similarities(scorer, members), strict=True)
+        ]
+        for members in group(sub, kept, threshold, scorer)
     ]
-    clusters += [[(quotes[k], 1.0)] for k in range(len(quotes)) if k not in local]
-    clusters.sort(key=lambda members: members[0][0].order)
+    dropped |= {stored[q.key].cluster for q in sub if q.key in stored}
     with store.transaction() as conn:
         keep_pairs(
             conn,
@@ -515,18 +535,83 @@ def cluster_quotes(
             using,
             threshold,
         )
-        conn.execute("DELETE FROM quote_cluster_members")
-        conn.execute("DELETE FROM quote_clusters")
-        for cid, members in enumerate(clusters, start=1):
-            first = members[0][0]
-            conn.execute(
-                "INSERT INTO quote_clusters VALUES (?,?,?)", (cid, first.article_id, first.idx)
-            )
-            conn.executemany(
-                "INSERT INTO quote_cluster_members VALUES (?,?,?,?)",
-                [(cid, q.article_id, q.idx, similarity) for q, similarity in members],
-            )
-    return sum(1 for members in clusters if len(members) > 1)
+        replace_clusters(conn, dropped, clusters, threshold)
+        return cross_article_clusters(conn)
+
+
+def _score_new(
+    quotes: Sequence[QuoteRef],
+    new: Sequence[int],
+    threshold: float,
+    vectors: Callable[[Sequence[str]], NDArray[np.float32]],
+) -> list[tuple[float, int, int]]:
+    """`Scorer.candidates` of the `new` quotes, with only the quotes that can pair with them
+    embedded and scored: those published within `WINDOW_DAYS` of one (and undated ones)."""
+    if not new:
+        return []
+    days = np.array([quote_day(q.published) for q in quotes], dtype=np.float64)
+    asked = days[list(new)]
+    pool = np.arange(len(quotes))
+    if not np.isnan(asked).any():
+        near = (days >= asked.min() - WINDOW_DAYS) & (days <= asked.max() + WINDOW_DAYS)
+        pool = np.flatnonzero(near | np.isnan(days))
+    position = {int(k): n for n, k in enumerate(pool)}
+    scorer = Scorer([quotes[k] for k in pool.tolist()], vectors)
+    found = scorer.candidates([position[k] for k in new], threshold)
+    return [(s, int(pool[i]), int(pool[j])) for s, i, j in found]  # pool ascending: i < j kept
+
+
+def _changed(
+    quotes: Sequence[QuoteRef],
+    index: Mapping[QuoteKey, int],
+    new: Sequence[int],
+    stored: Mapping[QuoteKey, StoredMember],
+    threshold: float,
+) -> tuple[set[int], set[int]]:
+    """(quotes to regroup, clusters to drop): new quotes, quotes grouped under another speaker
+    key or date or not at all, and the members of clusters that lost a quote (dropped with
+    it); everything when the clusters were made at another threshold."""
+    if any(m.threshold != threshold for m in stored.values()):
+        return set(range(len(quotes))), {m.cluster for m in stored.values()}
+    seeds = set(new)
+    for i, q in enumerate(quotes):
+        was = stored.get(q.key)
+        if was is None or was.speaker != (q.speaker or "") or was.published != (q.published or ""):
+            seeds.add(i)
+    dropped = {m.cluster for key, m in stored.items() if key not in index}
+    seeds |= {index[key] for key, m in stored.items() if m.cluster in dropped and key in index}
+    return seeds, dropped
+
+
+def _region(
+    reader: PairReader, count: int, seeds: set[int], fresh: Pairs, threshold: float
+) -> tuple[NDArray[np.int64], Pairs]:
+    """The quotes to regroup (positions, ascending) and their pairs, each once: `seeds` and all
+    that is reachable from them through kept pairs, stored and `fresh`. (A stored cluster is
+    connected by kept pairs, as it was joined along them, so this takes whole clusters; one
+    that lost a quote is seeded whole by `_changed`.)"""
+    inside = np.zeros(count, dtype=bool)
+    frontier = np.array(sorted(seeds), dtype=np.int64)
+    if len(frontier) == count:  # everything: every pair, read once
+        inside[:] = True
+        found = [reader.every(threshold), fresh]
+        frontier = frontier[:0]
+    else:
+        found = [fresh]
+    while len(frontier):
+        stored = reader.touching(frontier.tolist(), np.flatnonzero(inside).tolist(), threshold)
+        inside[frontier] = True
+        at = np.zeros(count, dtype=bool)
+        at[frontier] = True
+        found.append(stored)
+        _, i, j = fresh
+        reached = np.concatenate([stored[1], stored[2], j[at[i]], i[at[j]]])
+        frontier = np.unique(reached[~inside[reached]])
+    score, left, right = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    # a pair can be stored and fresh: `storyline batch` workers store the pairs of new dated
+    # quotes with new undated ones, which stay unmarked and are scored here again
+    _, once = np.unique(left * count + right, return_index=True)
+    return np.flatnonzero(inside), (score[once], left[once], right[once])
 
 
 def _similarities(scorer: Scorer, members: list[int]) -> list[float]:
@@ -627,7 +712,7 @@ def threshold_curve(
     wanted = {frozenset((gold_index[a], gold_index[b])) for a, b in pairs}
     scorer = Scorer(quotes)
     minimum = min(thresholds, default=0)
-    scored = mutual_best(quotes, compatible(quotes, scorer.candidates(range(len(quotes)), minimum)))
+    scored = linkable(quotes, pair_arrays(scorer.candidates(range(len(quotes)), minimum)))
     rows = []
     for threshold in thresholds:
         hits: set[frozenset[int]] = set()

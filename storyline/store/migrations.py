@@ -384,6 +384,46 @@ CREATE TRIGGER quotes_unscored AFTER DELETE ON quotes BEGIN
 END;
 """
 
+V11_QUOTE_LINKING = """
+-- Quote clusters were rewritten whole on every run. Each member now keeps what it was grouped
+-- under (its speaker key and its article's date) and each cluster the threshold, so a run
+-- regroups only the quotes that are new or changed and those linked to them
+-- (store/quote_clusters.py); rows from before this step hold NULL: regrouped once.
+ALTER TABLE quote_clusters ADD COLUMN threshold REAL;
+ALTER TABLE quote_cluster_members ADD COLUMN speaker TEXT;
+ALTER TABLE quote_cluster_members ADD COLUMN published TEXT;
+-- Pairs by integer quote ids: reading a large store's pairs by text keys took most of a run.
+-- The old pairs go, and their marks with them: every quote is scored again once.
+DROP TRIGGER quotes_unscored;
+DROP TABLE quote_pairs;
+DELETE FROM quotes_scored;
+CREATE TABLE quote_ids (
+    id         INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    idx        INTEGER NOT NULL,
+    UNIQUE (article_id, idx)
+);
+CREATE TABLE quote_pairs (                 -- a before b in (article id, idx) order
+    a     INTEGER NOT NULL,                -- quote_ids.id
+    b     INTEGER NOT NULL,
+    score REAL NOT NULL,                   -- link/quotes.py Scorer, any speakers
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX quote_pairs_b ON quote_pairs(b);
+CREATE VIEW quote_pair_keys AS
+    SELECT x.article_id AS a_article, x.idx AS a_idx, y.article_id AS b_article, y.idx AS b_idx,
+           p.score
+    FROM quote_pairs p JOIN quote_ids x ON x.id = p.a JOIN quote_ids y ON y.id = p.b;
+CREATE TRIGGER quotes_unscored AFTER DELETE ON quotes BEGIN
+    DELETE FROM quotes_scored WHERE article_id = old.article_id AND idx = old.idx;
+    DELETE FROM quote_pairs WHERE a IN
+        (SELECT id FROM quote_ids WHERE article_id = old.article_id AND idx = old.idx);
+    DELETE FROM quote_pairs WHERE b IN
+        (SELECT id FROM quote_ids WHERE article_id = old.article_id AND idx = old.idx);
+    DELETE FROM quote_ids WHERE article_id = old.article_id AND idx = old.idx;
+END;
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -398,6 +438,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("live ingest: feeds, fetch log, items seen per feed", V8_FEEDS),
     ("embeddings of short texts, by text hash and embedder", V9_TEXT_VECTORS),
     ("scored quote pairs, so each quote is compared once", V10_QUOTE_PAIRS),
+    ("quote pairs by integer ids; what each quote was grouped under", V11_QUOTE_LINKING),
 )
 
 
