@@ -72,9 +72,13 @@ def ferry_story(store: Store) -> tuple[str, str]:
     )
     link(store)
     with store.transaction() as conn:  # the quote cluster the link step would find
-        conn.execute("INSERT INTO quote_clusters VALUES (1, ?, 0)", (ids[0],))
+        conn.execute(
+            "INSERT INTO quote_clusters (id, first_article, first_idx) VALUES (1, ?, 0)", (ids[0],)
+        )
         conn.executemany(
-            "INSERT INTO quote_cluster_members VALUES (1, ?, 0, 1.0)", [(i,) for i in ids]
+            "INSERT INTO quote_cluster_members (cluster_id, article_id, idx, similarity)"
+            " VALUES (1, ?, 0, 1.0)",
+            [(i,) for i in ids],
         )
     return ids
 
