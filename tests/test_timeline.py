@@ -292,3 +292,97 @@ def test_a_month_mention_stays_apart_from_the_event_recalling_it() -> None:
     docs = [doc("a", lede, date(2025, 10, 27)), doc("b", recalled, date(2025, 11, 10), "E2")]
     entries = timeline_entries(docs, {"E1": EventDate(value="2025-10-26", confidence=1.0)})
     assert [(e.date, e.kind) for e in entries] == [("2025-10", "mention"), ("2025-10-26", "event")]
+
+
+def _lede_at(text: str, published: date, word: str) -> int:
+    return next(t.start for t in find_timexes(text, "en", published) if t.text == word)
+
+
+def test_the_day_a_lede_dates_its_event_by_is_no_entry_of_its_own() -> None:
+    from dataclasses import replace
+
+    from storyline.model import EventDate
+
+    tonight = "Port talks fell apart tonight after nine hours, the Meridian understands."
+    night = "Port talks were adjourned shortly after 1am on Wednesday after eleven hours."
+    docs = [
+        doc("a", tonight, date(2026, 3, 17)),
+        replace(
+            doc("b", night, date(2026, 3, 18)),
+            lede_at=_lede_at(night, date(2026, 3, 18), "1am on Wednesday"),
+        ),
+    ]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-03-17", confidence=0.5)})
+    (event,) = entries  # not a second line on the 18th
+    assert (event.date, event.kind) == ("2026-03-17", "event")
+    assert {s.article_id for s in event.sources} == {"a", "b"}
+
+
+def test_a_happening_two_reports_tell_on_the_event_day_keeps_its_line() -> None:
+    from storyline.model import EventDate
+
+    one = (
+        "Port talks fell apart tonight after nine hours. "
+        "Labour Alliance MPs tonight renewed calls for an emergency back-to-work law."
+    )
+    other = (
+        "Port talks were adjourned on Tuesday without a deal. "
+        "On Tuesday, members of the Labour Alliance floated emergency legislation."
+    )
+    docs = [doc("a", one, date(2026, 3, 17)), doc("b", other, date(2026, 3, 18))]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-03-17", confidence=1.0)})
+    assert sorted(e.kind for e in entries) == ["event", "mention"]
+    (law,) = [e for e in entries if e.kind == "mention"]
+    assert {s.article_id for s in law.sources} == {"a", "b"}
+
+
+def test_a_guessed_year_follows_the_reports_that_date_the_same_happening() -> None:
+    french = "Ferrante et Strand ont annoncé jeudi la tenue d'élections anticipées le 13 septembre."
+    english = "Ferrante and Strand agreed to hold an early general election on 13 September."
+    docs = [
+        TimelineDoc("f", french, "Écho", tuple(find_timexes(french, "fr", date(2026, 3, 20)))),
+        doc("a", english, date(2026, 3, 19)),
+        doc("b", english.replace("agreed", "decided"), date(2026, 3, 20)),
+    ]
+    assert docs[0].timexes[-1].value == "2025-09-13"  # past "annoncé": the September before
+    (entry,) = [e for e in timeline_entries(docs) if e.date.endswith("09-13")]
+    assert entry.date == "2026-09-13"
+    assert {s.article_id for s in entry.sources} == {"f", "a", "b"}
+
+
+def test_a_range_is_one_entry_at_its_start() -> None:
+    text = "The recall covers tablets distributed between July and December 2025."
+    (entry,) = timeline_entries([doc("a", text, date(2026, 2, 10))])
+    assert entry.date == "2025-07"
+
+
+def test_before_a_year_dates_the_year_before() -> None:
+    wire = "VCT committed not to make compulsory redundancies linked to automation before 2031."
+    ledger = (
+        "VCT committed to no compulsory redundancies linked to automation until the end of 2030."
+    )
+    entries = timeline_entries([doc("a", wire, date(2026, 3, 26)), doc("b", ledger, None)])
+    (entry,) = entries
+    assert entry.date == "2030"
+    assert {s.article_id for s in entry.sources} == {"a", "b"}
+
+
+def test_what_may_happen_is_no_entry() -> None:
+    text = (
+        "Sources say the executive could vote to quit the government as early as this week. "
+        "The executive met on Monday."
+    )
+    entries = timeline_entries([doc("a", text, date(2026, 3, 16))])
+    assert [e.date for e in entries] == ["2026-03-16"]
+
+
+def test_a_week_recalling_the_event_joins_its_entry() -> None:
+    from storyline.model import EventDate
+
+    lede = "Strand said on Sunday she would keep her word and serve the full term."
+    later = "Two weeks ago I said I would keep my word and serve the full term, Strand said."
+    docs = [doc("a", lede, date(2026, 3, 1)), doc("b", later, date(2026, 3, 15), "E2")]
+    entries = timeline_entries(docs, {"E1": EventDate(value="2026-03-01", confidence=1.0)})
+    event = next(e for e in entries if e.kind == "event" and e.date == "2026-03-01")
+    assert "b" in {s.article_id for s in event.sources}
+    assert not any(e.date.startswith("2026-W") for e in entries)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from storyline.compare.event_dates import EventMember, event_date
+from storyline.compare.event_dates import EventMember, event_date, lede_day
 from storyline.compare.timeline import (
     CALENDAR,
     TimelineDoc,
@@ -86,12 +86,21 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
                 timexes = tuple(find_timexes(r["text"], r["language"], event_anchor))
             else:
                 timexes = tuple(load_timexes(store, a.id))
+            member = EventMember(a.id, r["text"], days[a.id], timexes, anchors.get(a.id))
+            voted = lede_day(member)
             docs.append(
-                TimelineDoc(a.id, r["text"], r["outlet"], timexes, _names(store, a.id), event.id)
+                TimelineDoc(
+                    a.id,
+                    r["text"],
+                    r["outlet"],
+                    timexes,
+                    _names(store, a.id),
+                    event.id,
+                    voted.start if voted else None,
+                    r["language"],
+                )
             )
-            members.setdefault(event.id, []).append(
-                EventMember(a.id, r["text"], days[a.id], timexes, anchors.get(a.id))
-            )
+            members.setdefault(event.id, []).append(member)
     events = {eid: event_date(ms) for eid, ms in members.items()}
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()

@@ -3,7 +3,8 @@
 Pure: `timeline_entries` takes the articles of one story (`TimelineDoc`: text, publication date,
 time expressions, entity names, event) and their events' dates, and returns sorted
 `TimelineEntry`s. Every sentence with a calendar DATE (a day, month, week, quarter, season or
-year) or a time of a known day ("6am on Friday") is a mention of a happening on that date;
+year) or a time of a known day ("6am on Friday") is a mention of a happening on that date
+(`mentions`: not the end of a range, not what "could" happen; "before 2031" dates 2030);
 mentions on the same date whose words overlap
 (`SAME_HAPPENING`), that share names and numbers (a translation), or whose time expressions
 date the same thing (a word next to the expression in common: "the 2023 election", "signed
@@ -12,9 +13,13 @@ several outlets is one line, and a month or year mention of a happening dated to
 elsewhere joins that day. Each event with a date adds an entry from the lede of its first
 article (the interview, the announcement), which the ledes of its other articles join, and so
 do the ledes of another event on that day, or of an undated event, that tell the same
-happening (the linker may split one happening's reports). Two entries on different days whose
-words overlap strongly (`CONFLICTING`) are the same happening dated differently: both are
-flagged with the other date and its sources, unless one sentence gives both dates (it tells
+happening (the linker may split one happening's reports). The day an event article's lede
+dates its event by is a source of the event's entry, not a line of its own (a minority vote:
+"1am on Wednesday" of Tuesday night's talks); a detail on the event's day joins the event's
+entry unless two reports tell it in their own words; a month or day whose year no report states
+follows the reports of the same happening in the year before or after. Two entries on different
+days whose words overlap strongly (`CONFLICTING`) are the same happening dated differently: both
+are flagged with the other date and its sources, unless one sentence gives both dates (it tells
 two happenings: "announced on Monday a strike from Thursday").
 """
 
@@ -29,11 +34,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from storyline.compare.mentions import before_value, ends_range, hypothetical
 from storyline.link.name_tokens import fallback_names, tokens
 from storyline.model import EventDate, TimelineEntry, TimelineSource, Timex
 
 # A calendar date value: a year, month, day, ISO week, quarter, half or season of a year.
 CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-W\d\d|-Q[1-4]|-H[12]|-(?:SP|SU|FA|WI))?")
+_MONTH_OR_DAY = re.compile(r"\d{4}-\d\d(?:-\d\d)?")
 _DAY_TIME = re.compile(r"\d{4}-\d\d-\d\dT.+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“„«(]*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|\n+")
 _WORD = re.compile(r"[^\W_]{4,}")
@@ -46,6 +53,8 @@ SHARED_MARKS = 2  # or this many shared names and numbers (a translation shares 
 SAME_MEANING = 0.85
 _NUMBER = re.compile(r"\d+")
 CONFLICTING = 0.3  # word overlap for two differently dated entries to be one happening
+# Share of a week mention's words an event's entry must have to take it (`_fold_coarser`).
+TOLD_IN = 0.5
 # Words either side of a time expression that say what it dates ("the 2023 election"): a noun
 # phrase or a verb with its particle. On examples/gold.json 3 gave entry precision 0.589 and
 # source recall 0.925, 4 gave 0.611 and 0.951, 5 no more precision (seeds unchanged).
@@ -77,6 +86,9 @@ class TimelineDoc:
     timexes: tuple[Timex, ...]
     names: tuple[tuple[int, int, str], ...] = ()  # (start, end, canonical name) of mentions
     event: str | None = None
+    # the start of the time expression its lede dates its event by (`event_dates.lede_day`)
+    lede_at: int | None = None
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -92,6 +104,7 @@ class _Draft:
     events: set[str] = field(default_factory=set)  # the events whose own entry this is
     # `key_stems` next to its time expressions; of an event's entry, of all its ledes
     local: set[str] = field(default_factory=set)
+    guessed: bool = True  # no source states the year (it was taken as the nearest one)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -154,6 +167,12 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _told_in(part: set[str], whole: set[str]) -> float:
+    """The share of `part`'s words that `whole` has (an entry of many sources has many words,
+    so their Jaccard overlap with one sentence is small)."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
 def period_start(value: str) -> date:
     """The first day of a calendar value's period (sorting key)."""
     year = int(value[:4])
@@ -213,14 +232,25 @@ def calendar_value(timex: Timex) -> str | None:
 
 def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, Timex, int, int]]:
     """(calendar value, time expression, sentence start, sentence end) of each calendar date
-    of a text."""
+    of a text that dates a happening (`mentions`: not a range's end, not what may happen; the
+    period before a date after "before")."""
     spans = sentence_spans(doc.text)
+    previous: Timex | None = None
     for t in doc.timexes:
         value = calendar_value(t)
         if value is None:
             continue
         start, end = next(((s, e) for s, e in spans if s <= t.start < e), (t.start, t.end))
-        yield value, t, start, end
+        first, previous = previous, t
+        if (
+            first is not None
+            and first.start >= start
+            and ends_range(doc.text, doc.language, first, t)
+        ):
+            continue
+        if hypothetical(doc.text, doc.language, t, (start, end)):
+            continue
+        yield before_value(doc.text, doc.language, t, value), t, start, end
 
 
 def marks_of(sentence: str, timex: str) -> set[str]:
@@ -248,27 +278,29 @@ def _dates_same_thing(d: _Draft, told: _Told) -> bool:
 
 
 def _join(drafts: list[_Draft], value: str, told: _Told) -> _Draft | None:
-    """The entry on the same date telling the same happening: by shared words or the words
-    next to the date, or (across languages) by shared names and numbers or close sentence
-    embeddings."""
-    best, best_sim = None, 0.0
+    """The entry on the same date telling the same happening (`_best`)."""
+    return _best([d for d in drafts if d.value == value], told)
+
+
+def _best(drafts: list[_Draft], told: _Told) -> _Draft | None:
+    """The entry telling the same happening: by shared words or the words next to the date,
+    or (across languages) by shared names and numbers or close sentence embeddings. Of
+    several, the one more of these tests find (then most shared words)."""
+    best, best_key = None, (0, 0.0)
     for d in drafts:
-        if d.value != value:
-            continue
         sim = _overlap(d.words, told.words)
         close = told.vector is not None and any(
             float(np.dot(v, told.vector)) >= SAME_MEANING for v in d.vectors
         )
-        if (
-            sim < SAME_HAPPENING
-            and len(d.marks & told.marks) < SHARED_MARKS
-            and not close
-            and not _dates_same_thing(d, told)
-        ):
-            continue
-        sim = max(sim, SAME_HAPPENING)
-        if sim > best_sim:
-            best, best_sim = d, sim
+        tests = (
+            sim >= SAME_HAPPENING,
+            len(d.marks & told.marks) >= SHARED_MARKS,
+            close,
+            _dates_same_thing(d, told),
+        )
+        key = (sum(tests), sim)
+        if key[0] and key > best_key:
+            best, best_key = d, key
     return best
 
 
@@ -302,6 +334,16 @@ def _add(
         return
     _absorb(draft, doc, (start, end), told)
     draft.sources.append(_source(doc, start, end, timex.text))
+    draft.guessed = draft.guessed and timex.anchor != "absolute"
+
+
+def _vote(entry: _Draft, doc: TimelineDoc, timex: Timex, span: tuple[int, int]) -> None:
+    """The date an event article's lede gives its event is a vote for the event's date (the
+    event dates list each vote), not a happening of its own ("adjourned shortly after 1am on
+    Wednesday", of talks most reports date to Tuesday): the article is a source of the event's
+    entry."""
+    if all(s.article_id != doc.id for s in entry.sources):
+        entry.sources.append(_source(doc, *span, timex.text))
 
 
 def _absorb(draft: _Draft, doc: TimelineDoc, span: tuple[int, int], told: _Told) -> None:
@@ -344,10 +386,15 @@ def timeline_entries(
     events = sorted({d.event for d in docs if d.event is not None})
     for event in sorted(events, key=lambda e: e not in dated):  # dated events first
         _add_event(drafts, docs, event, dated.get(event), vectors or {})
+    own = {e: d for d in drafts for e in d.events}
     for doc in docs:
         for value, timex, start, end in _mentions(doc):
-            _add(drafts, doc, value, timex, (start, end), vectors or {})
-    drafts = _fold_into_events(_fold_coarser(drafts), {d.id: d.event for d in docs})
+            entry = own.get(doc.event or "") if timex.start == doc.lede_at else None
+            if entry is not None:
+                _vote(entry, doc, timex, (start, end))
+            else:
+                _add(drafts, doc, value, timex, (start, end), vectors or {})
+    drafts = _fold_into_events(_fold_coarser(_agree_years(drafts)), docs)
     conflicts = _conflicts(drafts, _sentence_dates(docs))
     entries = [
         TimelineEntry(
@@ -409,22 +456,30 @@ def _lede(doc: TimelineDoc, span: tuple[int, int], vectors: Vectors) -> _Told:
     plain = _masked(doc.text, start, end, doc.timexes)
     return _Told(
         content_words(plain),
-        set(),
+        marks_of(plain, ""),
         vectors.get((doc.id, start)),
         key_stems(_ANY_WORD.findall(plain)),
     )
 
 
-def _fold_into_events(drafts: list[_Draft], event_of: Mapping[str, str | None]) -> list[_Draft]:
+def _fold_into_events(drafts: list[_Draft], docs: Sequence[TimelineDoc]) -> list[_Draft]:
     """A mention dated the day of an event and told by one of that event's own articles is a
     detail of the event ("declined to comment on Monday"), which other reports of the story
-    also tell: it joins the event's entry, all its sources with it."""
+    also tell: it joins the event's entry, all its sources with it. Unless it tells a happening
+    of its own: two or more reports in their own words ("Labour Alliance MPs tonight renewed
+    calls for a back-to-work law" / "On Tuesday, members of the Labour Alliance floated
+    emergency legislation"), sharing few words with the event's."""
+    event_of = {d.id: d.event for d in docs}
     own: dict[tuple[str | None, str], _Draft] = {(e, d.value): d for d in drafts for e in d.events}
     kept = []
     for d in drafts:
         targets = [own[k] for s in d.sources if (k := (event_of.get(s.article_id), d.value)) in own]
         target = targets[0] if targets else None
-        if d.kind != "mention" or target is None:
+        if (
+            d.kind != "mention"
+            or target is None
+            or (_retold(d, docs) > 1 and _overlap(d.words, target.words) < SAME_HAPPENING)
+        ):
             kept.append(d)
             continue
         seen = {s.article_id for s in target.sources}
@@ -433,30 +488,75 @@ def _fold_into_events(drafts: list[_Draft], event_of: Mapping[str, str | None]) 
     return kept
 
 
+def _agree_years(drafts: list[_Draft]) -> list[_Draft]:
+    """A mention whose year no source states ("le 13 septembre", its year taken as the one
+    nearest the report) joins the entry on the same day or month of the year before or after
+    that tells the same happening and has more sources ("13 September" in three other
+    reports, read as the coming September)."""
+    gone: set[int] = set()
+    for d in sorted(drafts, key=lambda d: len(d.sources)):
+        if d.kind != "mention" or not d.guessed or not _MONTH_OR_DAY.fullmatch(d.value):
+            continue
+        near = [
+            k
+            for k in drafts
+            if id(k) not in gone
+            and len(k.sources) > len(d.sources)
+            and k.value[4:] == d.value[4:]
+            and abs(int(k.value[:4]) - int(d.value[:4])) == 1
+        ]
+        target = _best(near, _Told(d.words, d.marks, next(iter(d.vectors), None), d.local))
+        if target is not None:
+            _merge(target, d)
+            gone.add(id(d))
+    return [d for d in drafts if id(d) not in gone]
+
+
+def _merge(target: _Draft, d: _Draft) -> None:
+    """Fold entry `d` into `target`: its sources (one per article), words, names and actors."""
+    seen = {s.article_id for s in target.sources}
+    target.sources.extend(s for s in d.sources if s.article_id not in seen)
+    target.words |= d.words
+    target.local |= d.local
+    target.marks |= d.marks
+    target.vectors.extend(d.vectors)
+    target.actors.extend(a for a in d.actors if a not in target.actors)
+
+
+def _retold(d: _Draft, docs: Sequence[TimelineDoc]) -> int:
+    """How many differently worded sentences tell an entry (copies of one wire story: one)."""
+    texts = {doc.id: doc.text for doc in docs}
+    return len(
+        {" ".join(texts[s.article_id][s.start : s.end].casefold().split()) for s in d.sources}
+    )
+
+
 def _fold_coarser(drafts: list[_Draft]) -> list[_Draft]:
     """A month, season or year entry that tells the same happening as a finer one within it
     ("the August summit" / "their August 15 summit"; "the meeting in Anchorage in the summer"
     / "the summit in Anchorage on August 15") is folded into the finer one, sources and all.
     Not into an event's entry: its date is the occasion its articles report (an interview), and
-    the earlier happenings they recall ("cancelled last month") share its ledes' words."""
+    the earlier happenings they recall ("cancelled last month") share its ledes' words; only a
+    week ("two weeks ago I said I would keep my word", of the interview that week) most of whose
+    words the event's entry has (`TOLD_IN`)."""
     kept: list[_Draft] = []
     for d in sorted(drafts, key=lambda d: period_end(d.value) - period_start(d.value)):
+        week = period_end(d.value) - period_start(d.value) <= timedelta(days=7)
         finer = [
             k
             for k in kept
-            if not k.events
-            and _within(k.value, d.value)
-            and (_overlap(k.words, d.words) >= SAME_HAPPENING or same_local(k.local, d.local))
+            if _within(k.value, d.value)
+            and (
+                _told_in(d.words, k.words) >= TOLD_IN
+                if k.events
+                else _overlap(k.words, d.words) >= SAME_HAPPENING or same_local(k.local, d.local)
+            )
+            and (week or not k.events)
         ]
         if not finer:
             kept.append(d)
             continue
-        target = max(finer, key=lambda k: _overlap(k.words, d.words))
-        seen = {s.article_id for s in target.sources}
-        target.sources.extend(s for s in d.sources if s.article_id not in seen)
-        target.words |= d.words
-        target.local |= d.local
-        target.actors.extend(a for a in d.actors if a not in target.actors)
+        _merge(max(finer, key=lambda k: _overlap(k.words, d.words)), d)
     return kept
 
 

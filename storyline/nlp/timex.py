@@ -9,15 +9,21 @@ are kept, and each is resolved in text order. Anchoring, the part a date parser 
   relative to the publication date;
 * narrative ones ("a day earlier", "the day before", "two days later", "the following week")
   are relative to the most recent resolved DATE earlier in the same paragraph — the event just
-  told — else to the publication date. A clock time takes its day the same way.
+  told (none when that event is dated more coarsely: "Last month, … A day earlier") — else to
+  the publication date. A clock time takes its day the same way ("ran past midnight" in a
+  morning paper: the midnight that began its day).
 
 Without a publication date, deictic expressions get value None and anchor "none".
 A bare weekday takes the occurrence on or before the anchor when the nearest tense marker in its
-sentence is past (or there is none: news reports what happened), on or after it when that marker
-is future ("will meet on Thursday"); a bare season ("in the summer") likewise the latest one
-begun, or the current or next one. A month or month-day without a year takes the year putting
-it nearest the anchor. Impossible and ambiguous dates
-("31 February", "03/04/05") keep value None and say why in `note`.
+clause is past (or there is none: news reports what happened), on or after it when that marker
+is future ("will meet on Thursday", "agreed to return on Friday"); the clause ends at a colon,
+a dash or a conjunction after the expression (`clause_tense`). A bare season ("in the summer")
+likewise takes the latest one begun, or the current or next one. A month or month-day without a
+year takes the year putting it nearest the anchor, unless its tense points to the other year
+about as near (`TENSE_TIE_DAYS`); the first end of a range takes the year of the second
+("between July and December 2025"). A night named by the day it ends ("in der Nacht zum
+Mittwoch") is the night of the day before. Impossible and ambiguous dates ("31 February",
+"03/04/05") keep value None and say why in `note`.
 """
 
 from __future__ import annotations
@@ -25,12 +31,20 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from storyline.model import Timex
 from storyline.nlp import timex_values as tv
-from storyline.nlp.timex_rules import LANGUAGES, lexicon, rules, tense_markers, word_value
+from storyline.nlp.timex_rules import (
+    LANGUAGES,
+    coordinators,
+    lexicon,
+    modal_markers,
+    rules,
+    tense_markers,
+    word_value,
+)
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*\s+(?=[\"'“«(]?[A-ZÀ-ÞА-ЯЁ])|\n")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -39,7 +53,63 @@ _LINE = re.compile(r"\n")
 _NOT_YEAR = re.compile(r"\s*(?:%|[.,/]\d)")
 
 
+# A month or day without a year takes the nearest year, unless the year its tense points to is
+# at most this many days further ("will be held on 20 September" said on 20 March). Chosen on
+# TBAQ (TimeBank + AQUAINT): value F1 73.28 + 73.76 at 0 (nearest only), 73.44 + 74.27 at 31,
+# 73.77 + 74.27 from 75 to 120, 73.85 + 74.10 at 150, 73.68 + 74.10 at 180 (tense only); the
+# platinum test set then went from 81.62 to 83.09.
+TENSE_TIE_DAYS = 90
 _CLAUSE_END = re.compile(r"[:;]\s|\s[–—]\s")
+
+
+def clause_tense(
+    text: str,
+    language: str,
+    sentence: tuple[int, int],
+    start: int,
+    end: int,
+    *,
+    hedged: bool = False,
+) -> str:
+    """ "future" or "past": the tense marker in the clause of text[start:end] (within
+    `sentence`) nearest to it, counted from the end of a marker before it and from the
+    expression's end to a marker after it ("past" if none). `hedged`: "hypothetical" too, when
+    the nearest marker is a modal of possibility ("could vote as early as this week")."""
+    lo, hi = sentence
+    # a colon, semicolon or dash ends a clause: "when we meet on Thursday, she is adamant:
+    # the coalition will last" reads Thursday without the next clause's "will"
+    for m in _CLAUSE_END.finditer(text, lo, hi):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() > start:
+            hi = m.start()
+            break
+    # so does a conjunction after it: "volverán a reunirse el viernes y pidió paciencia"
+    # reads viernes with its own verb, not the next one's past
+    # ("Abortion and Reproductive Rights": between two capitals, part of a name)
+    for m in coordinators(language).finditer(text, end, hi):
+        if not _joins_names(text, m.start(), m.end()):
+            hi = m.start()
+            break
+    future, past, ahead = tense_markers(language)
+    markers = [("future", future, hi), ("past", past, hi), ("future", ahead, start)]
+    if hedged:  # a modal heads what follows it: "could vote ... as early as this week"
+        markers.append(("hypothetical", modal_markers(language), start))
+    best = ("past", float(len(text)))
+    for name, regex, stop in markers:
+        for m in regex.finditer(text, lo, stop):
+            # on a tie the marker before wins: "said on Monday it would suspend"
+            distance = m.start() - end + 0.5 if m.start() >= end else max(start - m.end(), 0)
+            if distance < best[1] or (distance == best[1] and name == "hypothetical"):
+                best = (name, distance)
+    return best[0]
+
+
+def _joins_names(text: str, start: int, end: int) -> bool:
+    """The conjunction at text[start:end] stands between two capitalised words (a name)."""
+    before = text[max(start - 40, 0) : start].rstrip().split()
+    after = text[end : end + 40].split()
+    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper())
 
 
 @dataclass(slots=True)
@@ -64,38 +134,30 @@ class _Context:
     def word(self, key: str, matched: str) -> object:
         return word_value(self.language, key, matched)
 
-    def tense(self, start: int) -> str:
-        """ "future" or "past": the tense marker in the expression's clause nearest to it,
-        counted from the end of a marker before it ("past" if none)."""
+    def tense(self, start: int, end: int | None = None) -> str:
+        """ "future" or "past" (`clause_tense` in the expression's sentence)."""
+        end = start if end is None else end
         lo, hi = next(((a, b) for a, b in self.sentences if a <= start < b), (0, len(self.text)))
-        # a colon, semicolon or dash ends a clause: "when we meet on Thursday, she is adamant:
-        # the coalition will last" reads Thursday without the next clause's "will"
-        for m in _CLAUSE_END.finditer(self.text, lo, hi):
-            if m.end() <= start:
-                lo = m.end()
-            elif m.start() > start:
-                hi = m.start()
-                break
-        future, past = tense_markers(self.language)
-        best = ("past", len(self.text))
-        for name, regex in (("future", future), ("past", past)):
-            for m in regex.finditer(self.text, lo, hi):
-                distance = m.start() - start if m.start() >= start else max(start - m.end(), 0)
-                if distance < best[1]:
-                    best = (name, distance)
-        return best[0]
+        return clause_tense(self.text, self.language, (lo, hi), start, end)
 
     def paragraph(self, offset: int) -> int:
         return sum(1 for p in self.paragraphs if p <= offset)
 
-    def anchor(self, start: int, *, narrative: bool, finest: str = "Y") -> tuple[date, str] | None:
+    def anchor(
+        self, start: int, *, narrative: bool, finest: str = "Y", told: bool = False
+    ) -> tuple[date, str] | None:
         """(anchor day, label): the event just told (narrative ones), else the publication date.
-        A narrative anchor must be at least as fine as the unit `finest` it is shifted by."""
+        A narrative anchor must be at least as fine as the unit `finest` it is shifted by;
+        `told`: the expression counts from the event just told ("a day earlier"), so when that
+        event's date is coarser ("Last month, Trump cancelled ... A day earlier") it has no
+        anchor, rather than one counted from the publication date."""
         if narrative:
             para = self.paragraph(start)
             for p, offset, day, unit in reversed(self.recent):
                 if p == para and tv.RANK[unit] <= tv.RANK.get(finest, 0):
                     return day, f"narrative:{offset}"
+                if p == para and told:
+                    return None
         if self.published is None:
             return None
         return self.published, "published"
@@ -131,8 +193,10 @@ def _relative(
     *,
     narrative: bool,
 ) -> _Resolved:
-    found = ctx.anchor(m.start(), narrative=narrative, finest=unit)
+    found = ctx.anchor(m.start(), narrative=narrative, finest=unit, told=narrative)
     if found is None:
+        if narrative and ctx.published is not None:
+            return _Resolved("DATE", None, "none", "the event just told is dated too coarsely")
         return _Resolved("DATE", None, "none", "no anchor: publication date unknown")
     day, label = found
     value = compute(day)
@@ -147,7 +211,12 @@ def _shifted(
         return tv.fmt(moved, unit) if moved else None
 
     res = _relative(ctx, m, unit, compute, narrative=narrative)
-    if narrative and count > 0 and res.anchor == "published" and ctx.tense(m.start()) == "past":
+    if (
+        narrative
+        and count > 0
+        and res.anchor == "published"
+        and ctx.tense(m.start(), m.end()) == "past"
+    ):
         # "two days later, we spoke by phone" told in the past with no event before it in the
         # paragraph: counted from the publication date it would fall after the report itself.
         return _Resolved(
@@ -191,15 +260,18 @@ def _date(ctx: _Context, m: re.Match[str]) -> _Resolved:
         date(2000, month, day or 1)  # a leap year: 29 February is possible
     except ValueError:
         return _Resolved("DATE", None, "none", f"impossible date: {m[0]}")
-    # the nearest year, whatever the tense: chosen on TBAQ (TimeBank + AQUAINT, the TempEval-3
-    # training data), where tense-based choice lost 1.5 points of value F1
-    return _relative(
-        ctx,
-        m,
-        unit,
-        lambda a: _at(tv.nearest_year(month, day, a, ""), month, day),
-        narrative=False,
-    )
+    # the nearest year, unless the tense points to one about as near (`TENSE_TIE_DAYS`)
+    tense = ctx.tense(m.start(), m.end())
+
+    def year_of(a: date) -> str | None:
+        nearest = tv.nearest_year(month, day, a, "")
+        told = tv.nearest_year(month, day, a, tense)
+        if nearest is None or told is None or told == nearest:
+            return _at(nearest, month, day)
+        gap = abs(tv.distance(told, month, day, a)) - abs(tv.distance(nearest, month, day, a))
+        return _at(told if gap <= TENSE_TIE_DAYS else nearest, month, day)
+
+    return _relative(ctx, m, unit, year_of, narrative=False)
 
 
 def _at(year: int | None, month: int, day: int | None) -> str | None:
@@ -263,7 +335,7 @@ def _quarter(ctx: _Context, m: re.Match[str]) -> _Resolved:
     tag = f"{'Q' if unit == 'Q' else 'H'}{number}"
     if m.groupdict().get("year"):
         return _Resolved("DATE", f"{m['year']}-{tag}", "absolute")
-    tense = ctx.tense(m.start())
+    tense = ctx.tense(m.start(), m.end())
     first_month = (number - 1) * (3 if unit == "Q" else 6) + 1
 
     def compute(day: date) -> str:
@@ -279,7 +351,7 @@ def _season(ctx: _Context, m: re.Match[str]) -> _Resolved:
         return _Resolved("DATE", f"{m['year']}-{code}", "absolute")
     word = m.groupdict().get("shift")
     if not word:  # "in the summer": the tense says which
-        tense = ctx.tense(m.start())
+        tense = ctx.tense(m.start(), m.end())
         return _relative(
             ctx, m, "Y", lambda a: f"{tv.told_season_year(code, a, tense)}-{code}", narrative=False
         )
@@ -367,11 +439,28 @@ def _day(ctx: _Context, m: re.Match[str]) -> _Resolved:
 def _weekday(ctx: _Context, m: re.Match[str]) -> _Resolved:
     weekday = ctx.word("weekdays", m["weekday"])
     assert isinstance(weekday, int)
-    direction = 1 if ctx.tense(m.start()) == "future" else -1
+    direction = 1 if ctx.tense(m.start(), m.end()) == "future" else -1
     res = _relative(
         ctx, m, "D", lambda a: tv.weekday_near(a, weekday, direction).isoformat(), narrative=False
     )
     return _with_part(ctx, m, res)
+
+
+def _night(ctx: _Context, m: re.Match[str], offset: int) -> _Resolved:
+    day = _weekday(ctx, m)
+    begins = tv.shift(date.fromisoformat(day.value[:10]), "D", offset) if day.value else None
+    return _Resolved("TIME", f"{begins.isoformat()}TNI" if begins else None, day.anchor, day.note)
+
+
+def _night_of(ctx: _Context, m: re.Match[str]) -> _Resolved:
+    """ "la nuit de mardi à mercredi": the night that begins on the evening of the day named."""
+    return _night(ctx, m, 0)
+
+
+def _night_before(ctx: _Context, m: re.Match[str]) -> _Resolved:
+    """ "in der Nacht zum Mittwoch": the night that ends on the day named, Tuesday's night
+    (`…-17TNI`), as the one night that a talk "through the night" fills."""
+    return _night(ctx, m, -1)
 
 
 def _today_part(ctx: _Context, m: re.Match[str]) -> _Resolved:
@@ -403,6 +492,14 @@ def _time(ctx: _Context, m: re.Match[str]) -> _Resolved:
         day = _weekday(ctx, m)
     else:
         found = ctx.anchor(m.start(), narrative=True, finest="D")
+        if (
+            found
+            and hour == 24
+            and found[1] == "published"
+            and ctx.tense(m.start(), m.end()) == "past"
+        ):
+            # "ran past midnight" in the next morning's paper: the midnight that began its day
+            found = (found[0] - timedelta(days=1), found[1])
         day = (
             _Resolved("DATE", None, "none")
             if found is None
@@ -451,6 +548,8 @@ RESOLVERS: dict[str, Resolver] = {
     "day": _day,
     "weekday": _weekday,
     "today_part": _today_part,
+    "night_of": _night_of,
+    "night_before": _night_before,
     "shift_part": _today_part,
     "block": _block,
     "time": _time,
@@ -497,6 +596,29 @@ def _bounds(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return sentences, [m.end() for m in breaks.finditer(text)]
 
 
+_MONTH_DAY = re.compile(r"\d{4}-(\d\d)(?:-(\d\d))?")
+
+
+def _range_end(text: str, language: str, first: Timex, start: int) -> bool:
+    """The expression at `start` ends a range that `first`, a month or day without its year,
+    begins ("between July and December 2025", "from 28 July to 3 August 2025")."""
+    if first.anchor != "published" or not _MONTH_DAY.fullmatch(first.value or ""):
+        return False
+    words = "|".join(re.escape(w) for w in lexicon(language).get("range", ())) or "(?!)"
+    return re.fullmatch(rf"\s*(?:{words}|[-–])\s*", text[first.end : start], re.I) is not None
+
+
+def _range_start(first: Timex, end: str) -> Timex:
+    """A range's first month or day in the year of its end (the year before when it falls
+    later in the year: "between December and February 2026")."""
+    head, tail = _MONTH_DAY.fullmatch(first.value or ""), _MONTH_DAY.fullmatch(end)
+    if head is None or tail is None:
+        return first
+    later = (head[1], head[2] or "00") > (tail[1], tail[2] or "99")
+    year = int(end[:4]) - later
+    return replace(first, value=f"{year:04d}{(first.value or '')[4:]}", anchor="absolute")
+
+
 def find_timexes(text: str, language: str | None, published: date | None) -> list[Timex]:
     """The time expressions in `text`, sorted, non-overlapping, each with its TIMEX3 value.
 
@@ -511,6 +633,8 @@ def find_timexes(text: str, language: str | None, published: date | None) -> lis
         res = RESOLVERS[kind](ctx, m)
         if not res.type:
             continue
+        if out and res.anchor == "absolute" and _range_end(text, lang, out[-1], start):
+            out[-1] = _range_start(out[-1], res.value or "")
         out.append(
             Timex(
                 start=start,

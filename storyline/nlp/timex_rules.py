@@ -130,17 +130,37 @@ def rules(language: str) -> tuple[Rule, ...]:
 
 
 @functools.cache
-def tense_markers(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(future, past) marker regexes: words that put a clause in the future or the past. A
-    past participle after a passive auxiliary's infinitive ("will be held", "devraient être
-    traités") is no past: the word list `passive_aux` names those infinitives."""
+def tense_markers(language: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(future, past, prospective) marker regexes: words that put a clause in the future or the
+    past, and verbs whose complement after them is future ("agreed to return on Friday", not
+    "on Thursday agreed to plead"). A past participle after a passive auxiliary's infinitive
+    ("will be held", "devraient être traités") is no past: the word list `passive_aux` names
+    those infinitives."""
     lex = lexicon(language)
     passive = "".join(rf"(?<!\b{re.escape(w)} )" for w in lex.get("passive_aux", ()))
-    future, past = (
-        re.compile(rf"(?<!\w){guard}(?:{'|'.join(lex[key])})(?!\w)", re.IGNORECASE)
-        for key, guard in (("future", ""), ("past", passive))
+    future, past, ahead = (
+        re.compile(rf"(?<!\w){guard}(?:{'|'.join(lex.get(key) or ['(?!)'])})(?!\w)", re.I)
+        for key, guard in (("future", ""), ("past", passive), ("prospective", ""))
     )
-    return future, past
+    return future, past, ahead
+
+
+@functools.cache
+def modal_markers(language: str) -> re.Pattern[str]:
+    """Modals of possibility ("could", "might", "pourrait"): a clause they head tells what may
+    happen, not what did or will. From the word list `modal` (none: never matches)."""
+    words = lexicon(language).get("modal", ())
+    body = "|".join(words) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def coordinators(language: str) -> re.Pattern[str]:
+    """The conjunctions that join two clauses ("and", "but"): a tense marker beyond one is the
+    next clause's. From the word list `coordinators` (none: a pattern that never matches)."""
+    words = lexicon(language).get("coordinators", ())
+    body = "|".join(re.escape(w) for w in words) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
 def word_value(language: str, key: str, word: str) -> Any:

@@ -115,6 +115,11 @@ def nearest_year(month: int, day: int | None, anchor: date, tense: str) -> int |
     return min(candidates, key=lambda c: abs((c - anchor).days)).year
 
 
+def distance(year: int, month: int, day: int | None, anchor: date) -> int:
+    """Days from `anchor` to month/day (the 1st for a month alone) of `year`."""
+    return (date(year, month, day or 1) - (anchor if day else anchor.replace(day=1))).days
+
+
 def weekday_near(anchor: date, weekday: int, direction: int) -> date:
     """The ISO `weekday` (1 = Monday) nearest `anchor`: -1 the latest on or before it, +1 the
     first on or after it, 0 the one in the same ISO week."""
