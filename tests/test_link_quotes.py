@@ -148,6 +148,21 @@ def test_one_article_at_a_time_gives_what_all_at_once_gives(
     one_by_one.close()
 
 
+def _repeated(store: Store) -> str:
+    """A later report of the union leader repeating the pilots' words, linked; its id."""
+    later = add_article(
+        store,
+        f"Lise Arne repeated it on Friday: “{SHIPS}.”",
+        source="later.txt",
+        published="2026-03-06",
+        entities=[ARNE],
+        quotes=[(SHIPS, 0, "direct")],
+    )
+    resolve_entities(store)
+    cluster_quotes(store)
+    return later
+
+
 def test_only_quotes_never_scored_are_compared(
     store: Store, corpus: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,16 +177,7 @@ def test_only_quotes_never_scored_are_compared(
     monkeypatch.setattr(Scorer, "candidates", spy)
     cluster_quotes(store)
     assert asked == []  # nothing new: every pair came from the store
-    later = add_article(
-        store,
-        f"Lise Arne repeated it on Friday: “{SHIPS}.”",
-        source="later.txt",
-        published="2026-03-06",
-        entities=[ARNE],
-        quotes=[(SHIPS, 0, "direct")],
-    )
-    resolve_entities(store)
-    cluster_quotes(store)
+    later = _repeated(store)
     assert asked == [1]  # the one quote of the later article
     assert (later, 0) in _cluster_of(store, corpus["wire"], 0)
 
@@ -196,16 +202,7 @@ def test_only_what_changed_is_regrouped_and_the_result_is_a_full_regrouping(
     wire, other = corpus["wire"], corpus["other"]
     offer_id = "SELECT cluster_id FROM quote_cluster_members WHERE article_id = ? AND idx = ?"
     before = store.conn.execute(offer_id, (other, 0)).fetchone()[0]
-    add_article(  # another report of the pilots' words: linked to them only
-        store,
-        f"Lise Arne repeated it on Friday: “{SHIPS}.”",
-        source="later.txt",
-        published="2026-03-06",
-        entities=[ARNE],
-        quotes=[(SHIPS, 0, "direct")],
-    )
-    resolve_entities(store)
-    cluster_quotes(store)
+    _repeated(store)  # another report of the pilots' words: linked to them only
     assert store.conn.execute(offer_id, (other, 0)).fetchone()[0] == before  # not regrouped
     changes: list[Any] = [
         # a quote deleted (its article re-analysed): its cluster mates are regrouped
