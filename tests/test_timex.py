@@ -279,11 +279,11 @@ def test_a_year_with_a_slash_and_digits_is_a_code() -> None:
             "2026-03-20",
         ),
         (
-            "Raymond Roth on Thursday agreed to plead guilty to the conspiracy charge.",
+            "Harbour owner Tomas Reyl on Thursday agreed to pay the fine in full.",
             "en",
-            date(2013, 3, 22),
+            date(2026, 3, 20),
             "Thursday",
-            "2013-03-21",
+            "2026-03-19",
         ),
         (
             "Beide Seiten hätten zugesagt, am Freitag weiterzuverhandeln.",
