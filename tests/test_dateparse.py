@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storyline.ingest import dateparse, language, plausibility
 from storyline.ingest.dateparse import date_in_code, date_in_url, parse_date, years_mentioned
 
 
@@ -59,3 +62,56 @@ def test_parsers_never_crash(text: str) -> None:
         result = fn(text)
         if result is not None and result.year is not None:
             assert 1990 <= result.year <= 2099
+
+
+# The fast patterns against the plain ones they replace (one plain alternation, the lookbehind
+# first): they must find exactly the same matches.
+PLAIN_MONTHS = "|".join(sorted((re.escape(m) for m in dateparse.MONTHS), key=len, reverse=True))
+PLAIN = {
+    name: re.compile(
+        getattr(dateparse, name).pattern.replace(dateparse._MONTH_ALT, PLAIN_MONTHS), re.I
+    )
+    for name in ("_DAY_MONTH", "_MONTH_DAY", "_MONTH_YEAR")
+}
+PLAIN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+PLAIN_BARE_YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d\d)(?![\d.,/%-]\d|\d)")
+SURNAMES = sorted({n for h in plausibility._officeholders() for n in h.surnames}, key=len)
+PLAIN_SURNAMES = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, SURNAMES[::-1])) + r")(?!\w)")
+# month names and surnames in other cases, with the letters the regex engine matches
+# case-insensitively to others (Kelvin sign, long s, dotless i) and pieces of dates around them
+WORDS = st.sampled_from(
+    [
+        form
+        for word in [*dateparse.MONTHS, *SURNAMES]
+        for form in (
+            word,
+            word.upper(),
+            word.title(),
+            word.replace("k", "\u212a"),
+            word.replace("s", "\u017f"),
+            word.replace("i", "\u0131"),
+        )
+    ]
+)
+PIECES = st.sampled_from(
+    [" ", ", ", ".", "-", "/", "\n", "1", "14", "2024", "19", "20", "x", "é", "%"]
+)
+TEXTS = st.lists(st.one_of(WORDS, PIECES, st.text(max_size=3)), max_size=12).map("".join)
+
+
+@given(TEXTS)
+def test_fast_patterns_match_as_the_plain_ones(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    for name, plain in PLAIN.items():
+        assert found(getattr(dateparse, name)) == found(plain), name
+    assert found(dateparse._YEAR) == found(PLAIN_YEAR)
+    assert plausibility._BARE_YEAR.findall(text) == PLAIN_BARE_YEAR.findall(text)
+    assert found(plausibility._surnames()) == found(PLAIN_SURNAMES)
+    assert language._first_tokens(text * 60) == language._TOKEN.findall((text * 60)[:1200])[:100]
+
+
+def test_alternation_grouped_only_when_first_letters_differ() -> None:
+    assert dateparse._alternation(["kx", "ky", "a"]).count("(?<=") == 2
+    assert dateparse._alternation(["sa", "\u017fb"]) == "sa|\u017fb"  # long s matches s

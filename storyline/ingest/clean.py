@@ -9,7 +9,7 @@ each records the rule that produced it. The raw input is kept verbatim on the ar
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date
@@ -70,18 +70,19 @@ def clean_article(
         "outlet",
         (raw.field("outlet"), f"{given}:outlet", ""),
         (page.sitename if page else None, "html:site-name", ""),
-        (
+        # the fallbacks are looked for only when the sources before them have nothing
+        lambda: (
             outlet_from_head_title(page.head_title, page.title) if page else None,
             "outlet.head-title",
             page.head_title or "" if page else "",
         ),
         (decision.site_name, "outlet.site-name-line", ""),
-        outlet_from_text(
+        lambda: outlet_from_text(
             [ln.clean for ln in decision.lines if ln.clean],
             [ln.text for ln in decision.lines if ln.kind == "removed"],
             decision.id_codes,
         ),
-        (outlet_from_url(urls[0] if urls else None), "outlet.url-host", ""),
+        lambda: (outlet_from_url(urls[0] if urls else None), "outlet.url-host", ""),
     )
     repeated = (outlet_lines or {}).get(outlet or "", frozenset())
     if any(normalise(ln.text) in repeated for ln in decision.lines if ln.kind in KEPT):
@@ -207,9 +208,16 @@ def _published_provenance(published: dates.Published) -> Provenance:
     )
 
 
-def _first(prov: list[Provenance], name: str, *options: tuple[str | None, str, str]) -> str | None:
-    """The first option with a value; records its rule as the field's provenance."""
-    for value, rule, evidence in options:
+_Option = tuple[str | None, str, str]  # (value, rule, evidence)
+
+
+def _first(
+    prov: list[Provenance], name: str, *options: _Option | Callable[[], _Option]
+) -> str | None:
+    """The first option with a value (an option may be a function, called only when no
+    option before it has one); records its rule as the field's provenance."""
+    for option in options:
+        value, rule, evidence = option() if callable(option) else option
         if value:
             prov.append(Provenance(field=name, rule=rule, evidence=evidence))
             return value
@@ -237,8 +245,10 @@ def _decide_lines(
 def _outside_main_text(lines: list[str], page: Page) -> tuple[Line, ...]:
     """The page's visible lines that are not part of its main-text `lines`, as removed lines
     numbered after them."""
-    main = " ".join(normalise(t) for t in lines)
-    outside = [t for t in page.page_lines if normalise(t) not in main]
+    keys = [normalise(t) for t in lines]
+    main, known = " ".join(keys), frozenset(keys)
+    # a page line that is a main-text line as it stands needs no search through the text
+    outside = [t for t in page.page_lines if (k := normalise(t)) not in known and k not in main]
     return tuple(
         Line(
             no=len(lines) + i,

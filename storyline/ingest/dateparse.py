@@ -10,7 +10,9 @@ it is a judgement (see `dates.py`), not parsing.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import import_module
@@ -34,7 +36,7 @@ _MONTH_KEYS = [
 ]
 _DAY_KEYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 YEAR_WINDOW = 40  # characters before a year that can hold its day and month ("Thursday 26 March")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR = re.compile(r"(?:19|20)(?<!\d..)\d\d(?!\d)")  # (?<!\d) after "19": a faster scan
 EARLIEST_YEAR = 1990  # news archives older than this are out of scope; guards against id noise
 
 
@@ -52,7 +54,44 @@ MONTHS = _locale_words(_MONTH_KEYS)
 WEEKDAYS = _locale_words(_DAY_KEYS)  # 1 = Monday
 WEEKDAY_NAMES = tuple(_DAY_KEYS)
 _WEEKDAY_WORD = re.compile(r"[^\W\d_]+")
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+
+
+def _alternation(words: list[str]) -> str:
+    """`words`, tried in this order, as a case-insensitive alternation that tries at each
+    place only the words that can start there.
+
+    In a plain case-insensitive alternation the regex engine tries every word at every place
+    (three such patterns over month names took a tenth of an article's cleaning). Here the
+    words are grouped by first letter, each group behind a case-sensitive class leaving out
+    the ASCII characters that letter cannot match (the engine skips a group at once when the
+    character is not in the class), then a lookbehind checks the letter case-insensitively,
+    as the plain pattern does: the same matches, since words of different groups never match
+    at the same place and each group keeps the words' order. Kept plain if two first letters
+    match each other.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word)
+    branches = []
+    for letter, group in groups.items():
+        same = re.compile(re.escape(letter), re.IGNORECASE).fullmatch
+        if any(same(other) for other in groups if other != letter):
+            return "|".join(map(re.escape, words))
+        others = "".join(_ranges([i for i in range(128) if not same(chr(i))]))
+        rests = "|".join(re.escape(w[1:]) for w in group)
+        branches.append(f"(?-i:[^{others}])(?<={re.escape(letter)})(?:{rests})")
+    return "|".join(branches)
+
+
+def _ranges(codes: list[int]) -> Iterator[str]:
+    """Sorted code points as the items of a regex class ("\\x00-\\x40", ...)."""
+    for _, run in itertools.groupby(enumerate(codes), lambda item: item[1] - item[0]):
+        points = [code for _, code in run]
+        yield f"\\x{points[0]:02x}" + (f"-\\x{points[-1]:02x}" if len(points) > 1 else "")
+
+
+# longest first (as escaped): "march" before "mar"
+_MONTH_ALT = _alternation(sorted(MONTHS, key=lambda m: len(re.escape(m)), reverse=True))
 _DAY_MONTH = re.compile(
     rf"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.|º)?\s*(?:de\s+)?(?P<m>{_MONTH_ALT})(?![^\W\d_])\.?"
     rf"(?:,?\s*(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d))?",

@@ -2,8 +2,8 @@
 
 The page is parsed once with lxml; trafilatura gets the tree (in its fast mode) and returns the
 main text as an XML body whose `<head>` elements are section headings; its metadata steps run
-on the same tree. The page's other visible text blocks are returned too, so the lines
-trafilatura left out can be shown with their reason.
+on the same tree (metadata.py), and htmldate on the same parse. The page's other visible text
+blocks are returned too, so the lines trafilatura left out can be shown with their reason.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from copy import copy
+from copy import copy, deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,8 +19,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from storyline.ingest.metadata import page_metadata
+
 if TYPE_CHECKING:
-    from trafilatura.settings import Document, Extractor
+    from trafilatura.settings import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +72,25 @@ _PARSER = lxml_html.HTMLParser(
     collect_ids=False,
     default_doctype=False,
 )
+# As htmldate's own loader: comments kept (a date may be written in one).
+_DATE_PARSER = lxml_html.HTMLParser(
+    encoding="utf-8",
+    remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+)
 # Every element an HtmlElement, chosen in C. lxml.html's own lookup calls into Python for each
 # element Python touches (about a sixth of the time of trafilatura's extraction and our steps
 # on the tree) only to give form controls classes of their own, which nothing here uses.
-_PARSER.set_element_class_lookup(
-    etree.ElementDefaultClassLookup(
-        element=HtmlElement,
-        comment=lxml_html.HtmlComment,
-        pi=lxml_html.HtmlProcessingInstruction,
-        entity=lxml_html.HtmlEntity,
+for _parser in (_PARSER, _DATE_PARSER):
+    _parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
     )
-)
 _WHOLE_PAGE = re.compile(r"<(html|head|body|!doctype)[\s>]", re.IGNORECASE)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 _WORD_CHAR = re.compile(r"\w")
@@ -111,18 +121,18 @@ def extract_page(markup: str, *, url: str | None = None, extensive_dates: bool =
     import trafilatura
 
     try:
-        # Already decoded: tell lxml the bytes are UTF-8 so a <meta charset> cannot re-decode them.
-        tree = lxml_html.fromstring(markup.encode("utf-8"), parser=_PARSER)
+        tree, dated = _parse(markup, for_dates=extensive_dates)
     except (ValueError, lxml_html.etree.ParserError):
         return Page((), (), None, None, None, url, None)
     options = copy(_extractor())
     options.url = options.source = url
     doc = trafilatura.bare_extraction(tree, options=options)  # it copies a tree it is given
     document = doc if doc is not None and not isinstance(doc, dict) else None
-    meta = _metadata(tree, url) if document is not None else None
+    meta = page_metadata(tree, url) if document is not None else None
     if meta is None or extensive_dates:
         page_url = url or (meta.url if meta is not None else None)
-        page_date = _find_date(markup, page_url, extensive=extensive_dates)
+        given = dated if dated is not None else markup
+        page_date = _find_date(given, page_url, extensive=extensive_dates)
     else:  # the quick look-up trafilatura itself would make, on its tree
         page_date = _find_date(tree, meta.url, extensive=False)
     page_lines = _visible_lines(tree)
@@ -168,49 +178,63 @@ def _extractor() -> Extractor:
     )
 
 
-def _metadata(tree: HtmlElement, url: str | None) -> Document:
-    """Title, author, site name and URL as trafilatura's `extract_metadata` finds them (its
-    steps, in its order), without what storyline does not use: categories, tags, licence and
-    its quick date look-up, which together cost as much as the rest. trafilatura is pinned;
-    tests/test_html_metadata.py checks the result against `extract_metadata` itself."""
-    from trafilatura.metadata import (
-        META_URL,
-        examine_meta,
-        extract_author,
-        extract_meta_json,
-        extract_sitename,
-        extract_title,
-        extract_url,
-    )
+def _parse(markup: str, *, for_dates: bool) -> tuple[HtmlElement, HtmlElement | None]:
+    """The page's tree without comments, and (`for_dates`) the tree htmldate would make of
+    `markup` itself, comments kept; None where htmldate would make another (a page it repairs
+    first or refuses, a snippet): it is then given the markup, to parse as it does.
 
-    meta = examine_meta(tree)
-    if meta.author and " " not in meta.author:
-        meta.author = None
-    try:
-        meta = extract_meta_json(tree, meta)
-    except Exception:  # as trafilatura does: a bug in its JSON-LD code means no metadata
-        log.debug("trafilatura's JSON-LD metadata failed", exc_info=True)
-    meta.title = meta.title or extract_title(tree)
-    meta.author = meta.author or extract_author(tree)
-    meta.url = meta.url or extract_url(tree, url)
-    meta.sitename = meta.sitename or extract_sitename(tree)
-    if meta.sitename:
-        meta.sitename = meta.sitename.lstrip("@")
-        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
-            meta.sitename = meta.sitename.title()
-    elif meta.url and (host := META_URL.match(meta.url)):
-        meta.sitename = host[1]
-    meta.clean_and_trim()
-    return meta
+    The page is parsed once: ours is htmldate's tree itself when the page has no comments
+    (trafilatura and htmldate copy a tree before they change it, our steps only read it), else a
+    copy of it with its comments stripped: the same tree as parsing without them (every
+    element, text and tail alike on the 1,389 pages of examples/ and ../shared), at about a
+    third of the cost of a second parse.
+    """
+    from htmldate.utils import repair_faulty_html
+
+    # Already decoded: tell lxml the bytes are UTF-8 so a <meta charset> cannot re-decode them.
+    data = markup.encode("utf-8")
+    if for_dates:
+        try:
+            dated = lxml_html.fromstring(data, parser=_DATE_PARSER)
+        except (ValueError, lxml_html.etree.ParserError):
+            dated = None
+        beginning = markup[:50].lower()
+        if (
+            dated is not None
+            and isinstance(dated.tag, str)
+            and dated.getparent() is None  # a whole page, not a snippet inside a wrapper
+            and ("html" in beginning or len(dated) >= 2)  # a page htmldate does not refuse
+            and repair_faulty_html(markup, beginning) == markup
+        ):
+            if not _has_comments(dated):  # one tree for both: neither changes it
+                return dated, dated
+            tree = deepcopy(dated)
+            etree.strip_elements(tree, etree.Comment, with_tail=False)
+            return tree, dated
+    return lxml_html.fromstring(data, parser=_PARSER), None
+
+
+def _has_comments(root: HtmlElement) -> bool:
+    """Whether a document has a comment, inside its root element or beside it."""
+    return any(
+        next(nodes, None) is not None
+        for nodes in (
+            root.iter(etree.Comment),
+            root.itersiblings(etree.Comment, preceding=True),
+            root.itersiblings(etree.Comment),
+        )
+    )
 
 
 def _find_date(markup: str | HtmlElement, url: str | None, *, extensive: bool) -> str | None:
-    """htmldate on the page as given, exactly as one would call it alone (original date):
-    the publication-date evaluation compares against that call. (Not on our parsed tree:
-    htmldate parses a string its own way, and on a tree it dates 3 of its 999 test pages
-    differently.)"""
+    """htmldate on the page, exactly as one would call it alone (original date): the
+    publication-date evaluation compares against that call. Given a tree, htmldate copies it
+    before it prunes. (Not on our tree, which has no comments: on that, htmldate dates 3 of its
+    999 test pages differently.)"""
     from htmldate import find_date
 
+    if isinstance(markup, str) and markup.startswith("http") and " " not in markup:
+        return None  # htmldate would download it: ingest fetches nothing (live/ does, guarded)
     try:
         found = find_date(markup, url=url, original_date=True, extensive_search=extensive)
     except (ValueError, TypeError):  # htmldate refuses some malformed pages

@@ -54,6 +54,7 @@ SHORTCUT_MIN_HITS = 12  # function words among the first SHORTCUT_WORDS words
 SHORTCUT_RATIO = 2.0  # the winner has at least this many times the runner-up's hits
 SHORTCUT_WORDS = 100
 _TOKEN = re.compile(r"[^\W\d_]+")
+TOKENS_FIRST_CHARS = 800  # 100 words end by character 790 in the bench's dumps (median 650)
 
 
 _LANGS_OF = {
@@ -63,10 +64,20 @@ _LANGS_OF = {
 }
 
 
+def _first_tokens(text: str) -> list[str]:
+    """The first SHORTCUT_WORDS words of `text`'s first SAMPLE_CHARS * 2 characters; read from
+    a shorter start first (they usually fit in it): when a further word follows them there,
+    they are the same words."""
+    tokens = _TOKEN.findall(text[:TOKENS_FIRST_CHARS])
+    if len(tokens) <= SHORTCUT_WORDS:
+        tokens = _TOKEN.findall(text[: SAMPLE_CHARS * 2])
+    return tokens[:SHORTCUT_WORDS]
+
+
 def _by_function_words(text: str) -> str | None:
     hits = dict.fromkeys(FUNCTION_WORDS, 0)  # a plain dict: Counter.update per word cost more
     langs_of = _LANGS_OF.get
-    for token in _TOKEN.findall(text[: SAMPLE_CHARS * 2])[:SHORTCUT_WORDS]:
+    for token in _first_tokens(text):
         for lang in langs_of(token.casefold(), ()):
             hits[lang] += 1
     # A winner needs twice the runner-up's hits, so ties between the top two never decide.
