@@ -108,6 +108,7 @@ def test_story_measures_and_details() -> None:
     assert "matched" not in missed
     assert missed["nearest"]["date"] == "2025-10-26"
     assert missed["nearest"]["fails"] == ["text"]
+    assert [u["date"] for u in scored["unmatched"]] == ["2025-10-26", "2025-11-09"]
 
 
 def test_read_gold_seeds_and_examples_shapes() -> None:

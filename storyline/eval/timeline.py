@@ -21,7 +21,7 @@ matched entry's date is exactly the gold value), conflicts flagged, and the gold
 date the pipeline got right. A gold entry with story null (examples' distractors) must not
 appear: a predicted entry of any mapped story that fits it counts as wrongly placed.
 `details` lists each gold entry with its match, or with its nearest candidate and the checks
-that candidate fails.
+that candidate fails; `unmatched`, the predicted entries of mapped stories that fit none.
 
 **timeline17** (date selection, the first half of timeline summarisation): per topic (the
 folder name before `_`; as in news-tls, each gold timeline is scored against its topic's whole
@@ -187,6 +187,7 @@ def score_story(gold: Sequence[GoldEntry], pred: Sequence[Predicted]) -> dict[st
         else:
             line["nearest"] = _nearest(g, pred)
         details.append(line)
+    used = set(matches.values())
     return {
         "gold_entries": len(gold),
         "predicted_entries": len(pred),
@@ -198,6 +199,7 @@ def score_story(gold: Sequence[GoldEntry], pred: Sequence[Predicted]) -> dict[st
         "exact_dates": exact,
         "conflicts": sum(p.conflict for p in pred),
         "details": details,
+        "unmatched": [_describe(p) for j, p in enumerate(pred) if j not in used],
     }
 
 
@@ -259,7 +261,7 @@ def evaluate_timeline(gold: Path) -> dict[str, Any]:
         ]
         for sid, (_, tl) in timelines.items()
     }
-    rows, details = [], []
+    rows, details, unmatched = [], [], []
     mapped: dict[str, str | None] = {}
     for sid, articles in sorted(gold_stories.items()):
         mapped[sid] = _best_holder(articles, members)
@@ -267,6 +269,7 @@ def evaluate_timeline(gold: Path) -> dict[str, Any]:
             [e for e in entries if e.story == sid], predicted.get(mapped[sid] or "", [])
         )
         details += [d | {"story": sid} for d in scored.pop("details")]
+        unmatched += [d | {"story": sid} for d in scored.pop("unmatched")]
         rows.append({"story": sid, "predicted_story": mapped[sid]} | scored)
     placed = _distractors(entries, [p for s in set(mapped.values()) if s for p in predicted[s]])
     overall = _overall(rows) | {
@@ -281,6 +284,7 @@ def evaluate_timeline(gold: Path) -> dict[str, Any]:
         "rows": rows,
         "overall": overall,
         "details": details,
+        "unmatched": unmatched,
         "distractor_details": placed,
     }
 
