@@ -97,8 +97,8 @@ def corpus(n: int, folder: Path) -> list[Path]:
 
 def _use_embedding(embed: str) -> None:
     """`--embed hash`: storyline (and the HDBSCAN baseline) embed with the "hash" embedder
-    (`storyline.link.quotes.hash_embed`, chosen by `STORYLINE_EMBEDDER`)."""
-    from storyline.link.quotes import EMBEDDER_ENV
+    (`storyline.link.embedding.hash_embed`, chosen by `STORYLINE_EMBEDDER`)."""
+    from storyline.link.embedding import EMBEDDER_ENV
 
     if embed == "hash":
         os.environ[EMBEDDER_ENV] = "hash"
@@ -168,8 +168,8 @@ def storyline_run(
 
 def e5_rate(paths: list[str], sample: int = E5_SAMPLE) -> float:
     """e5 ledes per second (`ensure_vectors`' texts and batches) on the first `sample`."""
-    from storyline.link.cluster import LEDE_BATCH, embed_text
-    from storyline.link.quotes import embed
+    from storyline.link.cluster_items import LEDE_BATCH, embed_text
+    from storyline.link.embedding import embed
 
     with Path(paths[0]).open(encoding="utf-8") as f:
         recs = [json.loads(line) for _, line in zip(range(sample), f, strict=False)]

@@ -2,8 +2,9 @@
 
 The repo's `examples/` are run through the pipeline into a temporary store (or `--db`, a store
 that already holds them), duplicates found and title + lede embedded; then every pair of the
-gold articles of examples/gold.json gives one row of `storyline.link.cluster.FEATURES` and two
-labels: same event, same story (the gold's "distractors" are each their own event and story).
+gold articles of examples/gold.json gives one row of `storyline.link.cluster_features.FEATURES`
+and two labels: same event, same story (the gold's "distractors" are each their own event and
+story).
 A logistic regression (scikit-learn, L2, balanced classes) is fitted per level and the
 threshold on its probability is the one with the best pair F1. Coefficients, thresholds, the
 pair F1 there and the data they came from go to storyline/link/data/cluster_weights.json, which
@@ -38,17 +39,15 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storyline.link.cluster import (  # noqa: E402
+from storyline.link.cluster import State, place  # noqa: E402
+from storyline.link.cluster_features import (  # noqa: E402
     FEATURES,
     WEIGHTS_PATH,
     Item,
     Model,
-    State,
-    ensure_vectors,
-    load_items,
     pair_features,
-    place,
 )
+from storyline.link.cluster_items import ensure_vectors, load_items  # noqa: E402
 from storyline.link.dedup import find_duplicates  # noqa: E402
 from storyline.store.db import Store, open_store  # noqa: E402
 

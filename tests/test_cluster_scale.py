@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from storyline.link.cluster import Item, State, load_models, place
+from storyline.link.cluster import State, place
+from storyline.link.cluster_features import Item, load_models
 from storyline.link.index import INITIAL_ROWS, VectorIndex
 from storyline.store.db import Store
 
@@ -102,7 +103,7 @@ def test_text_features_are_computed_once_per_article(
 ) -> None:
     from link_helpers import add_article
 
-    from storyline.link import cluster
+    from storyline.link import cluster_items
 
     first = add_article(
         store,
@@ -110,9 +111,9 @@ def test_text_features_are_computed_once_per_article(
         source="a.txt",
         published="2026-05-04",
     )
-    found = cluster.text_features(store)
+    found = cluster_items.text_features(store)
     assert found[first][0] == frozenset({"14"})
-    monkeypatch.setattr(cluster, "numbers", lambda text: pytest.fail("recomputed"))
-    assert cluster.text_features(store)[first] == found[first]  # read back, not recomputed
+    monkeypatch.setattr(cluster_items, "numbers", lambda text: pytest.fail("recomputed"))
+    assert cluster_items.text_features(store)[first] == found[first]  # read back, not recomputed
     rows = store.conn.execute("SELECT COUNT(*) FROM cluster_features").fetchone()[0]
     assert rows == 1

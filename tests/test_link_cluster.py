@@ -106,7 +106,7 @@ def test_duplicate_joins_its_canonical_event(store: Store) -> None:
 def test_happened_is_the_lede_day_within_the_lag_else_publication() -> None:
     from datetime import date
 
-    from storyline.link.cluster import happened
+    from storyline.link.cluster_items import happened
 
     monday = date(2026, 3, 2)
     assert happened(monday, [date(2026, 2, 27)]) == date(2026, 2, 27)  # "met on Friday"
@@ -121,7 +121,7 @@ def test_gap_is_between_the_closest_dates_of_two_articles() -> None:
     import math
     from datetime import date
 
-    from storyline.link.cluster import _gap
+    from storyline.link.cluster_features import _gap
 
     interview, paper, follow_up = date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 3)
     assert _gap({interview, paper}, {follow_up}) == math.log1p(1)

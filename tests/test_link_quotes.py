@@ -10,16 +10,10 @@ import numpy as np
 import pytest
 from link_helpers import add_article
 
-from storyline.link.quotes import (
-    DEFAULT_THRESHOLD,
-    GoldQuote,
-    Scorer,
-    cluster_quotes,
-    gold_pairs,
-    hash_embed,
-    load_quotes,
-    threshold_curve,
-)
+from storyline.link.embedding import hash_embed
+from storyline.link.quote_curve import GoldQuote, gold_pairs, threshold_curve
+from storyline.link.quote_score import Scorer
+from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes, load_quotes
 from storyline.link.resolve import merge, resolve_entities
 from storyline.store.db import Store, open_store
 
@@ -337,7 +331,7 @@ def test_commands_list_entities_and_quotes(store: Store, corpus: dict[str, str])
 
 
 def test_embed_encodes_a_repeated_text_once_and_keeps_the_order() -> None:
-    from storyline.link.quotes import embed
+    from storyline.link.embedding import embed
 
     vectors = embed(["the port reopens", "talks resume on Friday", "the port reopens"])
     assert vectors.shape == (3, 384)

@@ -20,7 +20,8 @@ from dask_helpers import local_client
 from link_helpers import add_article
 
 from storyline.ingest.readers import read_inputs
-from storyline.link.quotes import DEFAULT_THRESHOLD, EMBEDDER_ENV, cluster_quotes
+from storyline.link.embedding import EMBEDDER_ENV
+from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes
 from storyline.link.resolve import resolve_entities
 from storyline.pipeline import run_pipeline
 from storyline.report.export import records

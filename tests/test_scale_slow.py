@@ -13,7 +13,7 @@ from conftest import EXAMPLES, ROOT
 from dask_helpers import local_client
 from test_scale import assert_same_records, exported
 
-from storyline.link.quotes import EMBEDDER_ENV
+from storyline.link.embedding import EMBEDDER_ENV
 from storyline.pipeline import run_pipeline
 from storyline.scale.batch import run_batch
 from storyline.store.db import open_store

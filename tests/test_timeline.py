@@ -11,8 +11,11 @@ from link_helpers import add_article
 
 from storyline.cli import cli
 from storyline.compare.event_dates import EventMember, event_date
+from storyline.compare.periods import period_start
+from storyline.compare.sentences import sentence_spans
 from storyline.compare.story_timeline import story_timeline
-from storyline.compare.timeline import TimelineDoc, period_start, sentence_spans, timeline_entries
+from storyline.compare.timeline import timeline_entries
+from storyline.compare.timeline_drafts import TimelineDoc
 from storyline.link.cluster import assign_events
 from storyline.link.dedup import find_duplicates
 from storyline.link.resolve import resolve_entities

@@ -25,7 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.compare.figures import Figure, canonical, figures_in
-from storyline.compare.timeline import CALENDAR, sentence_spans
+from storyline.compare.periods import CALENDAR
+from storyline.compare.sentences import sentence_spans
 from storyline.link.name_tokens import tokens
 from storyline.model import Timex
 

@@ -123,7 +123,7 @@ def compare_story(store: Store, view: StoryView) -> dict[str, Any]:
 
 def compute_comparison(store: Store, view: StoryView) -> dict[str, Any]:
     """Claims, conflicts and framing of one story, computed."""
-    from storyline.link.quotes import embed_cached
+    from storyline.link.embedding import embed_cached
 
     tl = story_timeline(store, view)
     refs = {a.id: a for e in view.events for a in e.articles}

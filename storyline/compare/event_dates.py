@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storyline.compare.timeline import sentence_spans
+from storyline.compare.sentences import sentence_spans
 from storyline.model import EventDate, Timex
 
 LEDE_SENTENCES = 2

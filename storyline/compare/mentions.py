@@ -1,4 +1,4 @@
-"""Which dates of a story's sentences are the dates of happenings (pure; used by `timeline`).
+"""Which dates of a story's sentences are the dates of happenings (pure; used by `timeline_drafts`).
 
 A calendar date in a sentence is a mention of a happening on that date, with three exceptions
 read from the words around it (the word lists `range`, `ends_before` and `modal` of
@@ -18,8 +18,8 @@ import re
 
 from storyline.model import Timex
 from storyline.nlp import timex_values as tv
-from storyline.nlp.timex import clause_tense
 from storyline.nlp.timex_rules import LANGUAGES, lexicon
+from storyline.nlp.timex_tense import clause_tense
 
 
 def _words(language: str | None, key: str) -> str:

@@ -16,13 +16,9 @@ from datetime import date
 from typing import Any
 
 from storyline.compare.event_dates import EventMember, event_date, lede_day
-from storyline.compare.timeline import (
-    CALENDAR,
-    TimelineDoc,
-    dated_sentences,
-    period_start,
-    timeline_entries,
-)
+from storyline.compare.periods import CALENDAR, period_start
+from storyline.compare.timeline import dated_sentences, timeline_entries
+from storyline.compare.timeline_drafts import TimelineDoc
 from storyline.link.stories import StoryView
 from storyline.model import EventDate, TimelineEntry
 from storyline.nlp.run import anchor_day
@@ -111,7 +107,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
 
 def _vectors(store: Store, docs: list[TimelineDoc]) -> dict[tuple[str, int], Any]:
     """Embeddings of the dated sentences, so that translations of one happening meet."""
-    from storyline.link.quotes import embed_cached
+    from storyline.link.embedding import embed_cached
 
     found = dated_sentences(docs)
     if not found:

@@ -142,7 +142,7 @@ def hdbscan_partition(texts: Sequence[str]) -> list[int]:
         return [-1 - i for i in range(len(texts))]
     from sklearn.cluster import HDBSCAN
 
-    from storyline.link.quotes import embed
+    from storyline.link.embedding import embed
 
     vectors = embed([t[:EMBED_CHARS] for t in texts])
     labels = HDBSCAN(min_cluster_size=HDBSCAN_MIN_CLUSTER_SIZE, copy=True).fit_predict(vectors)

@@ -417,7 +417,7 @@ def entity_pairs(store: Store, keys: dict[str, str], data: dict[str, Any]) -> di
 def _curve(store: Store, data: dict[str, Any], ids: dict[str, str]) -> list[dict[str, Any]]:
     """The quote-cluster threshold precision/recall curve of the linking stage, on the gold's
     same_quote_across_outlets pairs (its own judging rules: see `threshold_curve`)."""
-    from storyline.link.quotes import gold_pairs, threshold_curve
+    from storyline.link.quote_curve import gold_pairs, threshold_curve
 
     return [asdict(row) for row in threshold_curve(store, gold_pairs(data, ids))]
 

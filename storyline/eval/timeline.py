@@ -49,7 +49,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from storyline.compare.timeline import TimelineDoc, content_words, timeline_entries
+from storyline.compare.sentences import content_words
+from storyline.compare.timeline import timeline_entries
+from storyline.compare.timeline_drafts import TimelineDoc
 from storyline.model import Timex
 
 log = logging.getLogger(__name__)

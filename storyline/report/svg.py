@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
-from storyline.compare.timeline import CALENDAR, period_start
+from storyline.compare.periods import CALENDAR, period_start
 
 WIDTH = 720  # viewBox width; the page scales it
 # Okabe–Ito, then Tableau's muted colours: distinguishable with the common colour blindnesses.

@@ -24,7 +24,7 @@ from typing import Any
 
 from storyline.errors import ConfigError
 from storyline.ingest.run import IngestReport, IngestSession
-from storyline.link.quotes import EMBEDDER_ENV, embedder
+from storyline.link.embedding import EMBEDDER_ENV, embedder
 from storyline.scale.load import Loader
 from storyline.scale.partitions import PARTITION_FILES, PARTITION_ROWS, Partition, plan
 from storyline.scale.shards import has_shards, read_shards, write_clusters, write_shards

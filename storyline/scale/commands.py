@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from storyline.link.quotes import EMBEDDER_ENV, EMBEDDERS, embedder
+from storyline.link.embedding import EMBEDDER_ENV, EMBEDDERS, embedder
 
 # As storyline/cli.py: the terminal's width, or 160 columns when output is piped or logged.
 _err = Console(stderr=True, width=shutil.get_terminal_size((160, 40)).columns)

@@ -41,7 +41,7 @@ class Loader:
     def load(self, result: PartitionResult) -> int:
         """Add one partition's results; returns how many articles were stored with their
         worker-computed analyses."""
-        from storyline.link.quotes import embedded_text
+        from storyline.link.quote_score import embedded_text
 
         session, kept = self.session, []
         for item in result.items:
@@ -95,7 +95,7 @@ def save_computed(store: Store, items: Sequence[Processed]) -> None:
         [(p.article.id, p.article.text, p.article.published, p.timexes) for p in items],
         TIMEX_STAGE,
     )
-    with store.transaction() as conn:  # the rows `link.cluster.ensure_vectors` writes
+    with store.transaction() as conn:  # the rows `link.cluster_items.ensure_vectors` writes
         conn.executemany(
             "INSERT OR REPLACE INTO article_vectors VALUES (?,?,?)",
             [(p.article.id, p.vector_sha, p.vector) for p in items],

@@ -24,16 +24,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.link.quotes import (
-    WINDOW_DAYS,
-    QuoteRef,
-    Scorer,
-    embed_cached,
-    embedded_text,
-    embedder,
-    load_quotes,
-    quote_day,
-)
+from storyline.link.embedding import embed_cached, embedder
+from storyline.link.quote_score import WINDOW_DAYS, QuoteRef, Scorer, embedded_text, quote_day
+from storyline.link.quotes import load_quotes
 from storyline.store.db import Store
 from storyline.store.quote_pairs import KeptPair, keep_pairs, scored_quotes
 from storyline.store.vectors import keep

@@ -19,7 +19,7 @@ from datetime import date
 from storyline.errors import InputError
 from storyline.ingest.html import Page
 from storyline.ingest.run import clean_or_error
-from storyline.link.quotes import embedder
+from storyline.link.embedding import embedder
 from storyline.model import Analysis, Article, RawInput, Timex
 from storyline.scale.partitions import Partition, read_partition
 from storyline.store.analyses import text_sha
@@ -31,7 +31,7 @@ class Settings:
 
     `now` is the reference date for date plausibility, fixed by the first run of a batch so
     every partition (and a resumed run) is judged against the same day. `embedder` defaults to
-    this process's (`link.quotes.embedder()`), which the driver's link steps use too.
+    this process's (`link.embedding.embedder()`), which the driver's link steps use too.
     """
 
     now: date
@@ -43,9 +43,9 @@ class Settings:
 class Processed:
     """One cleaned input with everything computed for it on the worker.
 
-    `vector` is the lede embedding (`link.cluster.embed_text`) as float32 bytes and
+    `vector` is the lede embedding (`link.cluster_items.embed_text`) as float32 bytes and
     `vector_sha` the hash of the embedded text, as `article_vectors` keeps them;
-    `quote_vectors` the embedding of each quote (`link.quotes.embedded_text`), likewise.
+    `quote_vectors` the embedding of each quote (`link.quote_score.embedded_text`), likewise.
     """
 
     raw: RawInput
@@ -80,8 +80,9 @@ class PartitionResult:
 
 def process_partition(part: Partition, settings: Settings) -> PartitionResult:
     """Read, clean, date, analyse and embed one partition (pure; the Dask task)."""
-    from storyline.link.cluster import LEDE_BATCH, LEDE_CHARS, embed_text
-    from storyline.link.quotes import embed, embedded_text
+    from storyline.link.cluster_items import LEDE_BATCH, LEDE_CHARS, embed_text
+    from storyline.link.embedding import embed
+    from storyline.link.quote_score import embedded_text
     from storyline.nlp.analyse import analyse_texts
     from storyline.nlp.run import anchor_day
     from storyline.nlp.timex import find_timexes

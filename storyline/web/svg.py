@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from storyline.compare.timeline import CALENDAR, period_start
+from storyline.compare.periods import CALENDAR, period_start
 
 # Okabe-Ito (colour-blind safe) then two darker greys; the last is "other".
 PALETTE = (
