@@ -15,14 +15,11 @@ from storyline.compare.claims import (
     numbers_in,
     split_sentences,
 )
-from storyline.compare.conflicts import (
-    Dated,
-    date_conflicts,
-    modality_conflicts,
-    negated_near,
-    number_conflicts,
-    stance_conflicts,
-)
+from storyline.compare.conflict_dates import date_conflicts
+from storyline.compare.conflict_modality import modality_conflicts
+from storyline.compare.conflict_numbers import number_conflicts
+from storyline.compare.conflict_stance import negated_near, stance_conflicts
+from storyline.compare.conflicts import Dated
 from storyline.compare.figures import figures_in, number_value, referent_of
 from storyline.compare.framing import log_odds, omissions, referents
 from storyline.eval.compare import figure_found, match_disagreements

@@ -23,14 +23,11 @@ from storyline.compare.claims import (
     source_key,
     split_sentences,
 )
-from storyline.compare.conflicts import (
-    OVER_TIME_DAYS,
-    Dated,
-    date_conflicts,
-    modality_conflicts,
-    number_conflicts,
-    stance_conflicts,
-)
+from storyline.compare.conflict_dates import date_conflicts
+from storyline.compare.conflict_modality import modality_conflicts
+from storyline.compare.conflict_numbers import number_conflicts
+from storyline.compare.conflict_stance import stance_conflicts
+from storyline.compare.conflicts import OVER_TIME_DAYS, Dated
 from storyline.compare.disputes import dispute_conflicts
 from storyline.compare.framing import log_odds, omissions, referents, words
 from storyline.compare.story_timeline import StoryTimeline, story_timeline

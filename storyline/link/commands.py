@@ -25,7 +25,7 @@ from rich.table import Table
 from storyline.link.names import fold, strip_titles
 from storyline.store.db import Store
 
-# As storyline/cli.py: the terminal's width, or 160 columns when output is piped or logged.
+# As storyline/cli_shared.py: the terminal's width, or 160 columns when output is piped or logged.
 _WIDTH = shutil.get_terminal_size((160, 40)).columns
 QUOTE_PREVIEW = 140  # characters of a quote in the table (--json has it whole)
 

@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.cli_shared import parse_steps
 from storyline.link.story_commands import _HasStore
 from storyline.live.fetch import TIMEOUT_S, Fetcher
 from storyline.live.polite import HOST_DELAY_S
@@ -156,7 +157,6 @@ def watch(
     (public addresses only, size and type checks, at most 5 redirects). Ctrl-C stops after the
     round in progress; a second Ctrl-C stops at once. See docs/live.md.
     """
-    from storyline.cli import _steps
     from storyline.live.feeds import feed_urls
 
     urls = feed_urls(feeds)
@@ -174,7 +174,7 @@ def watch(
         urls,
         every=every or EVERY_S,
         concurrency=concurrency,
-        steps=_steps(steps),
+        steps=parse_steps(steps),
     )
     if not watcher.urls:
         raise click.UsageError("no feeds: give feed URLs or an OPML file")

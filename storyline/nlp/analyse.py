@@ -16,7 +16,8 @@ from typing import Any
 from storyline.model import Analysis
 from storyline.nlp import fallback
 from storyline.nlp.attribution import Attributor
-from storyline.nlp.entities import Parsed, resolve
+from storyline.nlp.entities import resolve
+from storyline.nlp.entity_spans import Parsed
 from storyline.nlp.marks import quote_spans
 from storyline.nlp.models import pipeline
 from storyline.nlp.quotes import QuoteFinder

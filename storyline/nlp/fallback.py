@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from storyline.nlp import lexicon as lx
-from storyline.nlp.entities import PERSON, Parsed
+from storyline.nlp.entity_spans import PERSON, Parsed
 
 PROCESSOR = "fallback"
 SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?…]+[\"“”»’']?(?=\s+[\"“„«A-ZÀ-ÖØ-Þ0-9¿¡])|$)", re.M)

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from storyline.link.embedding import EMBEDDER_ENV, EMBEDDERS, embedder
 
-# As storyline/cli.py: the terminal's width, or 160 columns when output is piped or logged.
+# As storyline/cli_shared.py: the terminal's width, or 160 columns when output is piped or logged.
 _err = Console(stderr=True, width=shutil.get_terminal_size((160, 40)).columns)
 
 
