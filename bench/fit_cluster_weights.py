@@ -19,7 +19,12 @@ it exists; `--timeline17 none` leaves it out) the story model is also fitted on 
 topic-stratified sample of TRAINING_ARTICLES timeline17 articles that excludes the sample
 `storyline eval clusters-public timeline17` scores (so that score is on other articles), each
 set weighing half, and the story threshold is the one with the best mean online B-cubed F1 of
-the two. `--timeline17-db` reuses a store that already holds that sample.
+the two. `--timeline17-db` reuses a store that already holds that sample. `--events-only` refits
+the event model alone and keeps the story model of the weights file as it is.
+
+Each article's density (its mean cosine to its nearest articles, for `scaled_cosine`) is taken
+as online assignment takes it: against the articles before it in published order
+(`with_densities`).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from storyline.link.cluster_features import (  # noqa: E402
     WEIGHTS_PATH,
     Item,
     Model,
+    load_models,
     pair_features,
 )
 from storyline.link.cluster_items import ensure_vectors, load_items  # noqa: E402
@@ -65,7 +71,7 @@ C = 1.0  # scikit-learn's default regularisation: the data are 666 pairs, the mo
 # pairs with the date hidden split all of them: see bench/RESULTS.md).
 MISSING_GAP = 0.0
 LEVEL_FEATURES = {
-    "event": ("cosine", "names", "shared_numbers", "quotes", "log_gap_days"),
+    "event": ("cosine", "names", "shared_numbers", "quotes", "log_gap_days", "scaled_cosine"),
     "story": ("cosine", "entities", "log_gap_days"),
 }
 
@@ -152,9 +158,17 @@ def main() -> None:
     parser.add_argument("--db", help="a store that already holds examples/ (pipeline run)")
     parser.add_argument("--timeline17", default=str(TIMELINE17), help="timeline17 folder, or none")
     parser.add_argument("--timeline17-db", help="a store that already holds the training sample")
+    parser.add_argument(
+        "--events-only",
+        action="store_true",
+        help="refit the event model only; keep the story model and threshold of the weights file",
+    )
     args = parser.parse_args()
     store = open_store(args.db) if args.db else _ingested([str(EXAMPLES)], "fit.db")
     topics = None
+    if args.events_only:
+        fit(store, None, events_only=True)
+        return
     if args.timeline17_db or (args.timeline17 != "none" and Path(args.timeline17).is_dir()):
         if args.timeline17_db:
             extra = open_store(args.timeline17_db)
@@ -217,20 +231,41 @@ def _same(items: list[Item], label: dict[str, str]) -> np.ndarray:
     return np.array([label[a.id] == label[b.id] for a, b in itertools.combinations(items, 2)])
 
 
-def fit(store: Store, topics: tuple[list[Item], dict[str, str]] | None = None) -> None:
+def with_densities(items: list[Item]) -> list[Item]:
+    """`items` (in published order) with each one's density as online assignment takes it:
+    against the articles before it, brought up to date as more arrive."""
+    state = State()
+    for n, item in enumerate(items, start=1):
+        state.density_of(item)
+        state.add(item, n)  # an event of its own: only the index matters here
+    for item in items:
+        state.density_of(item)
+    return items
+
+
+def fit(
+    store: Store,
+    topics: tuple[list[Item], dict[str, str]] | None = None,
+    *,
+    events_only: bool = False,
+) -> None:
     """Fit both models on the store's examples (the story model also on `topics`: timeline17
-    items and their topics) and write the weights file."""
+    items and their topics) and write the weights file (`events_only`: the event model, the
+    story model kept as it is)."""
     gold = json.loads((EXAMPLES / "gold.json").read_text(encoding="utf-8"))
     events, stories = gold_labels(gold)
     find_duplicates(store)
     ensure_vectors(store)
     sources = dict(store.conn.execute("SELECT id, source FROM articles").fetchall())
-    items = [i for i in load_items(store) if key_of(sources[i.id], set(events))]
+    items = with_densities([i for i in load_items(store) if key_of(sources[i.id], set(events))])
     keys = {i.id: key_of(sources[i.id], set(events)) for i in items}
     gold_event = {i.id: events[keys[i.id]] for i in items}
     gold_story = {i.id: stories[keys[i.id]] for i in items}
     x = _pair_rows(items)
     sets = {"event": [(x, _same(items, gold_event))], "story": [(x, _same(items, gold_story))]}
+    kept = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    if events_only:
+        del sets["story"]
     if topics is not None:
         sets["story"].append((_pair_rows(topics[0]), _same(*topics)))
     out: dict[str, object] = {"missing_gap": MISSING_GAP}
@@ -260,7 +295,15 @@ def fit(store: Store, topics: tuple[list[Item], dict[str, str]] | None = None) -
     # The runtime links an article to a cluster by its best member (single linkage), which
     # chains: the thresholds are chosen by running the online assignment itself (B-cubed F1).
     grid = [round(t, 2) for t in np.arange(0.3, 0.991, 0.01)]
+    if events_only:
+        models["story"] = load_models()[1]
     ev_t = plateau_centre(grid, lambda t: b_cubed(_online(items, models, t, 0.99)[0], gold_event))
+    if events_only:
+        pred_e = _online(items, models, ev_t, models["story"].threshold)[0]
+        out["event"]["threshold"] = float(ev_t)  # type: ignore[index]
+        out["event"]["online_b_cubed_f1_in_sample"] = round(b_cubed(pred_e, gold_event), 4)  # type: ignore[index]
+        _write_weights(out | {"story": kept["story"], "data": kept["data"]})
+        return
 
     def story_f1(t: float) -> float:
         """B-cubed F1 of stories at threshold `t`: on examples, and the mean with timeline17's."""
@@ -294,6 +337,10 @@ def fit(store: Store, topics: tuple[list[Item], dict[str, str]] | None = None) -
             f"{TRAINING_SEED}); each set weighs half"
         )
     out["data"] = data
+    _write_weights(out)
+
+
+def _write_weights(out: dict[str, object]) -> None:
     for level in ("event", "story"):
         print(level, out[level])
     WEIGHTS_PATH.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

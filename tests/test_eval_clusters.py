@@ -112,3 +112,6 @@ def test_seeds_result_structure() -> None:
     for system in ("storyline", "bertopic", "tfidf"):
         for level in ("event", "story"):
             assert 0.0 <= overall[f"{system}_{level}_b3_f1"] <= 1.0
+    # issue 5's target: one story, events exactly {000, 001}, {002, 004}, {003}
+    assert overall["storyline_story_b3_f1"] == 1.0
+    assert overall["storyline_event_b3_f1"] == 1.0

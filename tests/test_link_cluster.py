@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pytest
 from link_helpers import add_article
 
 from storyline.link.cluster import assign_events, recluster
+from storyline.link.cluster_features import Item
 from storyline.link.dedup import find_duplicates
 from storyline.link.resolve import resolve_entities
 from storyline.link.stories import article_assignments, get_story, list_stories, skipped
@@ -127,3 +132,63 @@ def test_gap_is_between_the_closest_dates_of_two_articles() -> None:
     assert _gap({interview, paper}, {follow_up}) == math.log1p(1)
     assert _gap({interview}, {interview, follow_up}) == 0.0
     assert math.isnan(_gap(set(), {paper}))
+
+
+def test_scaled_cosine_rewards_standing_out_from_a_crowded_neighbourhood() -> None:
+    from storyline.link.cluster_features import scaled_cosine
+
+    # the same cosine means more between articles whose other neighbours are far
+    crowded = scaled_cosine(0.93, 0.92, 0.92)
+    sparse = scaled_cosine(0.93, 0.80, 0.80)
+    assert sparse > crowded
+    assert crowded == pytest.approx(0.02)
+    assert scaled_cosine(0.93, math.nan, 0.9) == 0.0  # unknown density: as close as usual
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.zeros(384, dtype=np.float32)
+    v[: len(xs)] = xs
+    return v / np.linalg.norm(v)
+
+
+def _bare(ident: str, vector: np.ndarray) -> Item:
+    return Item(ident, None, vector, frozenset(), frozenset(), frozenset(), {}, 100, None)
+
+
+def test_density_is_taken_online_and_brought_up_to_date_as_the_store_grows() -> None:
+    from storyline.link.cluster import DENSITY_K, State
+
+    state = State()
+    items = [_bare(f"a{n}", _unit(1.0, 0.1 * n)) for n in range(DENSITY_K + 3)]
+    state.density_of(items[0])
+    assert math.isnan(items[0].density)
+    assert items[0].density_n == 0
+    state.add(items[0], 1)
+    state.density_of(items[1])
+    assert items[1].density == pytest.approx(float(items[0].vector @ items[1].vector))
+    for n, item in enumerate(items[1:], start=2):
+        state.add(item, n)
+    state.density_of(items[0])  # a member taken when the store was empty, now up to date
+    sims = sorted((float(items[0].vector @ o.vector) for o in items[1:]), reverse=True)
+    assert items[0].density_n == DENSITY_K
+    assert items[0].density == pytest.approx(np.mean(sims[:DENSITY_K]))
+    assert state.densities_changed == {"a0"}
+
+
+def test_densities_are_stored_with_the_assignment_and_read_back(store: Store) -> None:
+    from storyline.link.cluster import load_state
+    from storyline.link.cluster_items import load_items
+
+    add_article(store, FERRY_EN, source="en.txt", published="2026-05-04", entities=FERRY)
+    add_article(store, FERRY_DE, source="de.txt", published="2026-05-04", entities=FERRY)
+    add_article(store, MINE_EN, source="mine.txt", published="2026-05-07", entities=MINE)
+    resolve_entities(store)
+    find_duplicates(store)
+    assign_events(store)
+    stored = dict(store.conn.execute("SELECT article_id, density_n FROM event_members").fetchall())
+    assert len(stored) == 3
+    assert max(stored.values()) == 2
+    items = load_items(store)
+    load_state(store, items)
+    assert {i.id: i.density_n for i in items} == stored
+    assert all(not math.isnan(i.density) for i in items if i.density_n)

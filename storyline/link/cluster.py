@@ -8,7 +8,9 @@ earlier articles that share a canonical person or organisation with it or are am
 next to the English one). Each candidate is scored by a logistic model over a handful of
 features (`FEATURES`; each level uses its own subset, learned by bench/fit_cluster_weights.py
 from examples/gold.json and read from data/cluster_weights.json): events are told apart by the
-rare names they share (name_tokens.py), stories by shared canonical entities and the embedding.
+rare names they share (name_tokens.py) and by how much two articles stand out from their own
+neighbourhoods in the embedding (`scaled_cosine`, each article's density taken online and
+stored with its assignment), stories by shared canonical entities and the embedding.
 The article joins the best event above the event threshold, or
 opens a new event, which joins the best story above the story threshold or opens a new story.
 A duplicate (dedup.py) joins its group's event; an article with under `MIN_WORDS` words joins
@@ -24,11 +26,14 @@ cluster_items.py.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from storyline.link.cluster_features import Item, Model, group_features, load_models
 from storyline.link.cluster_items import MIN_WORDS, ensure_vectors, load_items
@@ -44,6 +49,10 @@ NEIGHBOURS = 20  # nearest earlier articles by embedding whose events are candid
 # entity) never reaches them; tests/test_cluster_scale.py checks a corpus that does.
 RECENT_MEMBERS = 20
 ENTITY_RECENT = 20
+# An article's density (`scaled_cosine`) is its mean cosine to this many nearest articles: a
+# few, so that it reads the article's own neighbourhood (3, 5 and 10 separated examples/'s
+# same-event pairs from the others alike).
+DENSITY_K = 5
 
 
 @dataclass(slots=True)
@@ -64,6 +73,9 @@ class State:
     recent: int = RECENT_MEMBERS
     entity_recent: int = ENTITY_RECENT
     candidates_of: tuple[str, set[int]] | None = None  # the last `_candidates` answer
+    nearest_of: tuple[str, int, list[int]] | None = None  # the last `nearest` answer
+    by_id: dict[str, Item] = field(default_factory=dict)
+    densities_changed: set[str] = field(default_factory=set)  # stored members to update
     next_event: int = 1
     next_story: int = 1
 
@@ -82,8 +94,34 @@ class State:
         if item.dup_group is not None:
             self.by_dup.setdefault(item.dup_group, item.id)
         self.items.append(item)
+        self.by_id[item.id] = item
         self.index.add(item.vector)
-        self.candidates_of = None
+        self.candidates_of = self.nearest_of = None
+
+    def nearest(self, item: Item) -> list[int]:
+        """Index rows of the `NEIGHBOURS` nearest articles to `item` (asked again for the same
+        article and index, the answer is computed once)."""
+        if self.nearest_of is None or self.nearest_of[:2] != (item.id, len(self.index)):
+            rows = [int(k) for k in self.index.nearest(item.vector, NEIGHBOURS)]
+            self.nearest_of = (item.id, len(self.index), rows)
+        return self.nearest_of[2]
+
+    def density_of(self, item: Item) -> None:
+        """Set `item.density`: its mean cosine to its `DENSITY_K` nearest other articles. An
+        article keeps it once it had that many; one taken while the store was smaller is
+        brought up to date as it grows (at most `DENSITY_K` times)."""
+        placed = item.id in self.by_id
+        if item.density_n >= min(DENSITY_K, len(self.index) - placed):
+            return
+        others = (self.items[r] for r in self.nearest(item))
+        sims = sorted(
+            (float(np.dot(item.vector, o.vector)) for o in others if o.id != item.id),
+            reverse=True,
+        )[:DENSITY_K]
+        item.density = float(np.mean(sims)) if sims else math.nan
+        item.density_n = len(sims)
+        if placed:
+            self.densities_changed.add(item.id)
 
     def story_members(self, story: int) -> deque[Item]:
         """The latest items of a story's events."""
@@ -120,7 +158,7 @@ def _candidates(state: State, item: Item) -> set[int]:
     ids: set[str] = set()
     for e in item.entities:
         ids.update(state.by_entity.get(e, ()))
-    ids.update(state.items[int(k)].id for k in state.index.nearest(item.vector, NEIGHBOURS))
+    ids.update(state.items[k].id for k in state.nearest(item))
     events = {state.event_of[i] for i in ids}
     state.candidates_of = (item.id, events)
     return events
@@ -136,7 +174,10 @@ def place(state: State, item: Item, event_model: Model, story_model: Model) -> D
         state.add(item, event)
         return Decision(item.id, event, state.story_of_event[event], None, "duplicate")
     best, best_p = None, 0.0
+    state.density_of(item)
     for event in sorted(_candidates(state, item)):
+        for member in state.members[event]:
+            state.density_of(member)
         p = event_model.probability(group_features(item, state.members[event]))
         if p > best_p:
             best, best_p = event, p
@@ -169,9 +210,11 @@ def load_state(store: Store, items: Sequence[Item]) -> State:
     conn = store.conn
     state.story_of_event = dict(conn.execute("SELECT id, story_id FROM events").fetchall())
     by_id = {i.id: i for i in items}
-    for r in conn.execute("SELECT article_id, event_id FROM event_members"):
-        if r[0] in by_id:
-            state.add(by_id[r[0]], r[1])
+    for r in conn.execute("SELECT article_id, event_id, density, density_n FROM event_members"):
+        if (item := by_id.get(r[0])) is not None:
+            item.density = math.nan if r[2] is None else r[2]
+            item.density_n = r[3]
+            state.add(item, r[1])
     state.next_event = 1 + int(
         conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
     )
@@ -181,7 +224,17 @@ def load_state(store: Store, items: Sequence[Item]) -> State:
     return state
 
 
-def _write(store: Store, state: State, decisions: Sequence[Decision], *, replace: bool) -> None:
+def _write(
+    store: Store,
+    state: State,
+    decisions: Sequence[Decision],
+    *,
+    replace: bool,
+    items: Mapping[str, Item],
+    changed: set[str],
+) -> None:
+    """Store new stories, events and `decisions`, with the density of each placed article
+    (`items`) and of the stored members whose density was brought up to date (`changed`)."""
     now = _now()
     with store.transaction() as conn:
         if replace:
@@ -202,10 +255,21 @@ def _write(store: Store, state: State, decisions: Sequence[Decision], *, replace
                 )
             else:
                 conn.execute("DELETE FROM cluster_skips WHERE article_id = ?", (d.article_id,))
+                item = items[d.article_id]
                 conn.execute(
-                    "INSERT INTO event_members VALUES (?, ?, ?, ?, ?)",
-                    (d.article_id, d.event, d.score, d.how, now),
+                    "INSERT INTO event_members (article_id, event_id, score, how, assigned_at,"
+                    " density, density_n) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (d.article_id, d.event, d.score, d.how, now, *_density(item)),
                 )
+        placed = {d.article_id for d in decisions}
+        conn.executemany(
+            "UPDATE event_members SET density = ?, density_n = ? WHERE article_id = ?",
+            [(*_density(items[a]), a) for a in sorted(changed - placed)],
+        )
+
+
+def _density(item: Item) -> tuple[float | None, int]:
+    return (None if math.isnan(item.density) else item.density), item.density_n
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +310,9 @@ def assign_events(store: Store) -> AssignReport:
         for item in items
         if item.id not in state.event_of and item.id not in skipped
     ]
-    _write(store, state, decisions, replace=False)
+    _write(
+        store, state, decisions, replace=False, items=state.by_id, changed=state.densities_changed
+    )
     return _report(decisions, stories_before, state)
 
 
@@ -312,7 +378,7 @@ def recluster(store: Store) -> list[Change]:
         for d in renamed
         if (old_event.get(d.article_id), old_story.get(d.article_id)) != (d.event, d.story)
     ]
-    _write(store, final, renamed, replace=True)
+    _write(store, final, renamed, replace=True, items=state.by_id, changed=set())
     now = _now()
     with store.transaction() as c:
         c.executemany(

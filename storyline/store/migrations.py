@@ -424,6 +424,11 @@ CREATE TRIGGER quotes_unscored AFTER DELETE ON quotes BEGIN
 END;
 """
 
+V12_EVENT_DENSITY = """
+ALTER TABLE event_members ADD COLUMN density REAL;  -- mean cosine to its nearest articles
+ALTER TABLE event_members ADD COLUMN density_n INTEGER NOT NULL DEFAULT 0;  -- over how many
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -439,6 +444,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("embeddings of short texts, by text hash and embedder", V9_TEXT_VECTORS),
     ("scored quote pairs, so each quote is compared once", V10_QUOTE_PAIRS),
     ("quote pairs by integer ids; what each quote was grouped under", V11_QUOTE_LINKING),
+    ("each event member's density, for the scaled cosine of event assignment", V12_EVENT_DENSITY),
 )
 
 
