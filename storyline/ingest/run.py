@@ -97,7 +97,7 @@ def ingest_items(
     )
     with _mapper(workers) as mapper:
         for item, cleaned in mapper(clean, session.fresh(items)):
-            session.take(item, cleaned)
+            session.take(item, cleaned, with_state=workers <= 1)
     return session.finish()
 
 
@@ -156,14 +156,16 @@ class IngestSession:
         self._seen.add(article_id)
         return True
 
-    def take(self, item: RawInput, cleaned: Cleaned) -> Article | None:
+    def take(self, item: RawInput, cleaned: Cleaned, *, with_state: bool = False) -> Article | None:
         """Add one cleaned input (or its error message) in input order; returns the article as
-        it will be stored (cleaned again when the repetition state touches it), or None."""
+        it will be stored (cleaned again when the repetition state touches it), or None.
+        `with_state`: it was cleaned with this session's repetition state as it is now (in this
+        process, just before), so cleaning it again would give the same article."""
         if isinstance(cleaned, str):
             self.fail(cleaned, item.source, None)
             return None
         result, page = cleaned
-        if self.outlet_lines.touches(result):  # repeated lines known only here: clean again
+        if not with_state and self.outlet_lines.touches(result):  # known only here: again
             result = clean_article(
                 item,
                 now=self.moment.date(),
