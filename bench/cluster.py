@@ -4,8 +4,10 @@
 Corpus: the repo's own `examples/` (never third-party text) ingested into a temporary store, then
 recombined into N JSONL articles by `nlp.generate` (paragraphs rotated and shuffled, a paragraph
 of another example in the same language added, names swapped), each with its example's title
-numbered, its numeric dates shifted by up to 400 days and a publication date spread over a year,
-so the corpus holds many distinct stories and events.
+numbered, its numeric dates shifted by up to 400 days and a publication date in its chunk's
+tenth of a year (chunk by chunk, the year goes by, as for a store fed by a stream), so the corpus
+holds many distinct stories and events. (Until 2026-12-07 every chunk spread over the whole year:
+then a date window holds a fixed share of the store, and the per-article time grew with it.)
 
 Measurements, each in a fresh process (`spawn`, its own peak RSS):
   (a) storyline: `run_pipeline(chunk, store, steps=--steps, workers=--workers)` on ten
@@ -77,6 +79,7 @@ def corpus(n: int, folder: Path) -> list[Path]:
     start = date(2025, 1, 1)
     paths = []
     size = -(-n // CHUNKS)
+    span = 365 // CHUNKS  # days per chunk: the chunks arrive in time order, as a stream does
     for c in range(CHUNKS):
         path = folder / f"chunk{c:02d}.jsonl"
         with path.open("w", encoding="utf-8") as f:
@@ -88,7 +91,9 @@ def corpus(n: int, folder: Path) -> list[Path]:
                     "title": f"{titles[i % count]} ({i})",
                     "text": _shift_dates(text, shift),
                     "language": lang,
-                    "published": (start + timedelta(days=rng.randrange(365))).isoformat(),
+                    "published": (
+                        start + timedelta(days=c * span + rng.randrange(span))
+                    ).isoformat(),
                 }
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         paths.append(path)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from link_helpers import add_article
 
-from storyline.link.dedup import duplicate_groups, exact_key, find_duplicates
+from datetime import date, timedelta
+
+from storyline.link.dedup import WINDOW_DAYS, duplicate_groups, exact_key, find_duplicates
 from storyline.store.db import Store
 
 REPORT = (
@@ -63,3 +65,35 @@ def test_new_articles_are_checked_against_stored_signatures(store: Store) -> Non
     assert find_duplicates(store) == 2
     assert _groups(store) == [[first, second]]  # undated after dated
     assert find_duplicates(store) == 2  # nothing new: idempotent
+
+
+def test_near_copies_are_sought_within_the_date_window(store: Store) -> None:
+    """A near copy published more than `WINDOW_DAYS` later is another article (a recurring text),
+    while an exact copy at any date and an undated near copy still match."""
+    first = add_article(store, REPORT, source="a.txt", published="2025-05-04")
+    later = date.fromisoformat("2025-05-04") + timedelta(days=WINDOW_DAYS + 1)
+    near = REPORT.replace("Monday", "Tuesday")
+    late = add_article(store, near, source="late.txt", published=later.isoformat() + "T09:30:00")
+    assert find_duplicates(store) == 0
+    exact = add_article(store, REPORT + " ", source="exact.txt", published="2026-01-04")
+    assert find_duplicates(store) == 2
+    assert _groups(store) == [[first, exact]]
+    undated = add_article(store, near.replace("June", "July"), source="undated.txt", published=None)
+    assert find_duplicates(store) == 4  # the undated copy matches both dates: one group
+    assert _groups(store) == [[first, late, exact, undated]]
+
+
+def test_a_changed_date_files_the_article_under_its_new_day(store: Store) -> None:
+    """The LSH bands are stored with the publication day; when an article's date is corrected
+    (date reconciliation), it is filed again and checked again within its new window."""
+    first = add_article(store, REPORT, source="a.txt", published="2025-05-04")
+    near = REPORT.replace("Monday", "Tuesday")
+    moved = add_article(store, near, source="b.txt", published="2025-09-04")
+    assert find_duplicates(store) == 0
+    store.conn.execute("UPDATE articles SET published = '2025-05-05' WHERE id = ?", (moved,))
+    assert find_duplicates(store) == 2
+    assert _groups(store) == [[first, moved]]
+    days = store.conn.execute(
+        "SELECT DISTINCT day FROM dedup_bands WHERE article_id = ?", (moved,)
+    ).fetchall()
+    assert [d[0] for d in days] == [date(2025, 5, 5).toordinal()]

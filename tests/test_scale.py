@@ -262,10 +262,10 @@ REMARK = "We will not unload a single ship until the pilots are paid"
 REMARK_DAYS = ("2026-01-01", "2026-01-20", "2026-02-10", "2026-03-01", "2026-03-25", "2026-04-20")
 
 
-def _remarks(store: Store) -> None:
+def _remarks(store: Store, which: slice = slice(None)) -> None:
     """One remark reported over four months (several windows; neighbours under WINDOW_DAYS
-    apart, others not) and once undated."""
-    for n, day in enumerate((*REMARK_DAYS, None)):
+    apart, others not) and once undated (`which`: those reports only)."""
+    for n, day in list(enumerate((*REMARK_DAYS, None)))[which]:
         add_article(
             store,
             f"Pilots stayed out, report {n}. “{REMARK},” said Lise Arne.",
@@ -297,3 +297,22 @@ def test_quote_pairs_scored_by_window_on_the_workers_are_the_drivers(
         "SELECT cluster_id, article_id, idx, similarity FROM quote_cluster_members ORDER BY 2"
     )
     assert spread.conn.execute(clusters).fetchall() == alone.conn.execute(clusters).fetchall()
+
+
+def test_new_quotes_are_scored_by_window_against_the_old_ones(
+    tmp_path: Path, client: Any, hash_embedder: None
+) -> None:
+    """Quotes arriving at a store whose quotes were scored before: each new quote meets the old
+    ones of its window and of the window before, as the driver's own scoring would."""
+    pairs = "SELECT a_article, a_idx, b_article, b_idx, score FROM quote_pair_keys ORDER BY 1, 2"
+    alone, spread = open_store(tmp_path / "alone.db"), open_store(tmp_path / "spread.db")
+    for store in (alone, spread):
+        _remarks(store, slice(0, len(REMARK_DAYS), 2))  # every other report first
+        resolve_entities(store)
+        cluster_quotes(store)
+        _remarks(store, slice(1, len(REMARK_DAYS), 2))
+    score_on_workers(spread, client, DEFAULT_THRESHOLD)
+    for store in (alone, spread):
+        resolve_entities(store)
+        cluster_quotes(store)
+    assert spread.conn.execute(pairs).fetchall() == alone.conn.execute(pairs).fetchall() != []

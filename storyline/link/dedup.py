@@ -2,15 +2,24 @@
 
 Two articles are duplicates when their clean texts are the same after normalisation (`exact`:
 sha1 of the folded words), when their word 5-shingle sets are alike (`near`: Jaccard estimated
-from datasketch MinHash signatures, candidates from MinHashLSH), or when one is mostly inside
+from datasketch MinHash signatures, candidates from LSH bands), or when one is mostly inside
 the other (`contained`: a copy cut at a different point; containment estimated from the same
 signatures and the shingle counts). A syndicated copy with other boilerplate around it is a
 duplicate; a rewrite of the same report shares too few 5-word runs to be one.
 
-Signatures are stored (`dedup_signatures`), so a run only hashes new or changed articles; the LSH
-index is rebuilt in memory from the stored signatures, which is cheap next to hashing. Groups
-(`dup_members`) hold only articles that have a duplicate; a group's canonical member is its
-earliest (published date, undated last, then id), computed when read.
+Copies are sought within a date window: a near or contained copy must be published within
+`WINDOW_DAYS` of the article (an undated article is compared with every other). Syndicated copies
+run within days of each other, while the texts that share paragraphs with an article (background
+boilerplate, a recurring explainer) keep accumulating as the store grows: without the window the
+LSH candidates, and the time per new article, grow with the store. Exact copies match at any date.
+
+Signatures are stored (`dedup_signatures`), so a run only hashes new or changed articles, and so
+is the LSH index: each signature's band keys with the article's publication day (`dedup_bands`,
+indexed by band, key and day). datasketch's MinHashLSH keeps its index in memory (or Redis,
+Cassandra); rebuilding it from every stored signature on each run cost more, as the store grew,
+than the new articles themselves. A new article's candidates are one indexed query, whatever the
+size of the store. Groups (`dup_members`) hold only articles that have a duplicate; a group's
+canonical member is its earliest (published date, undated last, then id), computed when read.
 """
 
 from __future__ import annotations
@@ -18,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from storyline.link.days import day_number
 from storyline.link.names import fold
 from storyline.store.analyses import text_sha
 from storyline.store.db import Store
@@ -41,6 +52,10 @@ NEAR_JACCARD = 0.5  # issue 5: "MinHash at Jaccard 0.5"
 # cut at another paragraph keep nearly all of theirs.
 CONTAINED = 0.8
 MIN_SHINGLES = 20  # fewer 5-shingles (about 24 words) only match exactly: too little to compare
+# Days between the publication dates of two near or contained copies. Wire copies and re-runs
+# appear within days; a month leaves room for a late reprint and for a date read a few days off.
+WINDOW_DAYS = 30
+
 _WORD = re.compile(r"\w+")
 
 
@@ -74,7 +89,13 @@ class _Sig:
     published: str | None
     exact: str
     shingles: int
-    minhash: MinHash | None
+    minhash: LeanMinHash | None
+    blob: bytes | None  # the stored hash values the bands were made from
+
+    @property
+    def day(self) -> int | None:
+        """The publication date as a day number, None when undated or unreadable."""
+        return day_number(self.published)
 
     @property
     def order(self) -> tuple[bool, str, str]:
@@ -82,38 +103,116 @@ class _Sig:
 
 
 def _update_signatures(store: Store) -> list[str]:
-    """Store signatures for articles without a current one; returns their ids."""
+    """Sign and band the articles without a current signature (new or changed text), and file
+    again under their new day those whose publication date changed; returns both's ids."""
     rows = store.conn.execute(
-        "SELECT a.id, a.text, s.text_sha FROM articles a"
+        "SELECT a.id, a.text, a.published, s.text_sha, s.day, s.minhash FROM articles a"
         " LEFT JOIN dedup_signatures s ON s.article_id = a.id ORDER BY a.rowid"
     ).fetchall()
-    fresh = []
+    signed, moved = [], []
     for r in rows:
-        sha = text_sha(r["text"])
+        sha, day = text_sha(r["text"]), day_number(r["published"])
         if r["text_sha"] == sha:
+            if r["day"] != day:
+                moved.append((r["id"], day, r["minhash"]))
             continue
         sh = shingles(r["text"])
         blob = None
         if len(sh) >= MIN_SHINGLES:
             blob = signature(sh).hashvalues.astype(np.uint64).tobytes()
-        fresh.append((r["id"], sha, exact_key(r["text"]), len(sh), blob))
+        signed.append((r["id"], sha, exact_key(r["text"]), len(sh), blob, day))
     with store.transaction() as conn:
-        conn.executemany("INSERT OR REPLACE INTO dedup_signatures VALUES (?,?,?,?,?)", fresh)
-    return [f[0] for f in fresh]
+        conn.executemany("INSERT OR REPLACE INTO dedup_signatures VALUES (?,?,?,?,?,?)", signed)
+        conn.executemany(
+            "UPDATE dedup_signatures SET day = ? WHERE article_id = ?",
+            [(day, aid) for aid, day, _ in moved],
+        )
+        for aid, day, blob in [(f[0], f[5], f[4]) for f in signed] + moved:
+            conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (aid,))
+            if blob is not None:
+                conn.executemany(
+                    "INSERT INTO dedup_bands VALUES (?,?,?,?)",
+                    [(band, key, day, aid) for band, key in enumerate(band_keys(blob))],
+                )
+    return [f[0] for f in signed] + [m[0] for m in moved]
 
 
-def _load(store: Store) -> dict[str, _Sig]:
-    out = {}
-    for r in store.conn.execute(
-        "SELECT s.article_id, s.exact, s.shingles, s.minhash, a.published FROM dedup_signatures s"
-        " JOIN articles a ON a.id = s.article_id"
-    ):
-        mh = None
-        if r["minhash"] is not None:
-            values = np.frombuffer(r["minhash"], dtype=np.uint64)
-            mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
-        out[r["article_id"]] = _Sig(r["article_id"], r["published"], r["exact"], r["shingles"], mh)
-    return out
+def band_keys(blob: bytes) -> list[int]:
+    """The LSH band keys of a stored signature: each band's hash values (datasketch's
+    bands and rows for `LSH_THRESHOLD`) hashed to a signed 64-bit integer."""
+    bands, rows = _lsh_params()
+    width = rows * 8  # uint64 values
+    return [
+        int.from_bytes(
+            hashlib.blake2b(blob[b * width : (b + 1) * width], digest_size=8).digest(),
+            "big",
+            signed=True,
+        )
+        for b in range(bands)
+    ]
+
+
+@cache
+def _lsh_params() -> tuple[int, int]:
+    """Bands and rows that make `LSH_THRESHOLD` the candidate threshold: datasketch's choice,
+    weighing false positives and false negatives alike. (Changing `LSH_THRESHOLD` or `NUM_PERM`
+    invalidates the stored bands: it needs a migration that signs the articles again.)"""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+class _Signatures:
+    """Signatures read from the store on demand, each once per run."""
+
+    def __init__(self, store: Store) -> None:
+        self._conn = store.conn
+        self._read: dict[str, _Sig] = {}
+
+    def get(self, ids: Sequence[str]) -> list[_Sig]:
+        wanted = [i for i in ids if i not in self._read]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for r in self._conn.execute(
+                "SELECT s.article_id, s.exact, s.shingles, s.minhash, a.published"
+                " FROM dedup_signatures s JOIN articles a ON a.id = s.article_id"
+                f" WHERE s.article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                mh = None
+                if r["minhash"] is not None:
+                    values = np.frombuffer(r["minhash"], dtype=np.uint64)
+                    mh = LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+                sig = _Sig(
+                    r["article_id"], r["published"], r["exact"], r["shingles"], mh, r["minhash"]
+                )
+                self._read[sig.article_id] = sig
+        return [self._read[i] for i in ids if i in self._read]
+
+    def candidates(self, sig: _Sig) -> set[str]:
+        """Ids of the articles that may be copies of `sig`: the same exact key at any date; an
+        LSH band in common, published within `WINDOW_DAYS` (any date when either is undated)."""
+        found = {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT article_id FROM dedup_signatures WHERE exact = ?", (sig.exact,)
+            )
+        }
+        if sig.blob is None:
+            return found
+        day = sig.day
+        window = "" if day is None else " AND (b.day IS NULL OR b.day BETWEEN ? AND ?)"
+        keys = band_keys(sig.blob)
+        values = ",".join(["(?,?)"] * len(keys))
+        found.update(
+            r[0]
+            for r in self._conn.execute(
+                f"WITH q(band, key) AS (VALUES {values}) SELECT DISTINCT b.article_id FROM q"
+                f" JOIN dedup_bands b ON b.band = q.band AND b.key = q.key{window}",
+                [x for pair in enumerate(keys) for x in pair]
+                + ([] if day is None else [day - WINDOW_DAYS, day + WINDOW_DAYS]),
+            )
+        )
+        return found
 
 
 def compare(a: _Sig, b: _Sig) -> tuple[str, float] | None:
@@ -135,30 +234,21 @@ def compare(a: _Sig, b: _Sig) -> tuple[str, float] | None:
 
 
 def find_duplicates(store: Store) -> int:
-    """Check new or changed articles against every stored signature and update the duplicate
-    groups; returns the number of articles in duplicate groups."""
+    """Check new or changed articles against the stored signatures (exact copies at any date,
+    near and contained ones within the date window) and update the duplicate groups; returns
+    the number of articles in duplicate groups."""
     fresh = _update_signatures(store)
-    sigs = _load(store)
-    by_exact: dict[str, list[str]] = {}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    for s in sigs.values():
-        by_exact.setdefault(s.exact, []).append(s.article_id)
-        if s.minhash is not None:
-            lsh.insert(s.article_id, s.minhash)
+    sigs = _Signatures(store)
     group_of = {
         r["article_id"]: r["group_id"]
         for r in store.conn.execute("SELECT article_id, group_id FROM dup_members")
     }
     links: list[tuple[str, str, str, float]] = []
-    for aid in fresh:
-        a = sigs[aid]
-        candidates = set(by_exact[a.exact])
-        if a.minhash is not None:
-            candidates.update(lsh.query(a.minhash))
-        for bid in sorted(candidates - {aid}):
-            verdict = compare(a, sigs[bid])
+    for a in sigs.get(fresh):
+        for b in sigs.get(sorted(sigs.candidates(a) - {a.article_id})):
+            verdict = compare(a, b)
             if verdict is not None:
-                links.append((aid, bid, *verdict))
+                links.append((a.article_id, b.article_id, *verdict))
     with store.transaction() as conn:
         for aid, bid, kind, sim in links:
             ga, gb = group_of.get(aid), group_of.get(bid)

@@ -19,7 +19,6 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +27,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz
 from scipy import sparse
 
+from storyline.link.days import day_number
 from storyline.link.embedding import EMBED_DIM, embed
 from storyline.link.names import fold
 from storyline.store.quote_pairs import QuoteKey
@@ -176,22 +176,28 @@ class Scorer:
         keep = _passes(shared.data, lengths[rows][shared.row], lengths[cols][shared.col])
         return zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)
 
-    def candidates(self, rows: Sequence[int], minimum: float) -> list[tuple[float, int, int]]:
-        """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote of another
-        article published within `WINDOW_DAYS` (or undated), scoring at least `minimum`, any
-        speakers (each pair once). Variants are scored first; only variant pairs reaching
-        `minimum` are spread to their quotes (the penalty only lowers a score)."""
+    def candidates(
+        self, rows: Sequence[int], minimum: float, among: Sequence[int] | None = None
+    ) -> list[tuple[float, int, int]]:
+        """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote `among` (default
+        every quote) of another article published within `WINDOW_DAYS` (or undated), scoring
+        at least `minimum`, any speakers (each pair once). Variants are scored first; only
+        variant pairs reaching `minimum` are spread to their quotes (the penalty only lowers a
+        score)."""
+        if len(rows) == 0 or (among is not None and len(among) == 0):
+            return []
         inside = np.zeros(len(self.variant), dtype=bool)
         inside[list(rows)] = True
-        members = _members(self.variant, np.arange(len(self.variant)))
+        pool = np.arange(len(self.variant)) if among is None else np.unique(np.asarray(among))
+        members = _members(self.variant[pool], pool)
         fresh = _members(self.variant[inside], np.flatnonzero(inside))
-        asked = sorted(fresh)
+        asked, cols = sorted(fresh), sorted(members)
         out: list[tuple[float, int, int]] = []
         for start in range(0, len(asked), CANDIDATE_ROWS):
             block = asked[start : start + CANDIDATE_ROWS]
-            base = self._variant_matrix(block, list(range(len(members))))
-            for r, v in zip(*np.nonzero(base >= minimum), strict=True):
-                out += self._spread(fresh[block[r]], members[int(v)], base[r, v], minimum, inside)
+            base = self._variant_matrix(block, cols)
+            for r, c in zip(*np.nonzero(base >= minimum), strict=True):
+                out += self._spread(fresh[block[r]], members[cols[c]], base[r, c], minimum, inside)
         return out
 
     def _spread(
@@ -234,10 +240,8 @@ def _penalised(score: NDArray[np.float64], either: NDArray[np.bool_]) -> NDArray
 def quote_day(published: str | None) -> float:
     """A quote's article's publication date as a day number (NaN when undated or
     unreadable): what `WINDOW_DAYS` is measured in."""
-    try:
-        return float(date.fromisoformat((published or "")[:10]).toordinal())
-    except ValueError:
-        return float("nan")
+    day = day_number(published)
+    return float("nan") if day is None else float(day)
 
 
 def _passes(shared: Any, a: Any, b: Any) -> Any:

@@ -3,9 +3,9 @@
 Matching quotes across outlets (link/quotes.py) compares each new quote with every quote of
 another article published at most `WINDOW_DAYS` apart: in a batch, most of the linking work.
 It splits by time. Windows are `WINDOW_DAYS` + 1 days long, so two quotes close enough to be
-compared lie in one window or in two neighbouring ones. Task k scores the new quotes of windows
-k and k + 1 against every quote of both and keeps the pairs with a quote in window k: the merge
-across the boundary, each pair kept by exactly one task. The driver stores the pairs and marks
+compared lie in one window or in two neighbouring ones. Task k scores the pairs with a quote in
+window k and the other in window k or k + 1, one of them new: the merge across the boundary,
+each pair scored by exactly one task, and once. The driver stores the pairs and marks
 the quotes scored (store/quote_pairs.py), so `cluster_quotes` afterwards only groups; the pairs
 are the ones it would have scored itself, and so are the clusters.
 
@@ -52,15 +52,20 @@ def window_of(q: QuoteRef) -> int | None:
 
 
 def score_window(task: WindowTask, threshold: float) -> list[KeptPair]:
-    """The Dask task: the pairs of this window's new quotes (and the next window's) scoring at
-    least `threshold`, with a quote in this window."""
+    """The Dask task: the pairs with a quote in this window and the other in this window or
+    the next, one of them new, scoring at least `threshold`; each pair scored once. The new
+    quotes of this window meet every quote of both; the new quotes of the next window meet
+    only this window's old ones (their pairs with its new ones are in the first part, their
+    pairs among themselves are the next task's)."""
     scorer = Scorer(task.quotes, _table(task.quotes, task.vectors))
-    windows = [window_of(q) for q in task.quotes]
-    return [
-        _pair(task.quotes, s, i, j)
-        for s, i, j in scorer.candidates(task.asked, threshold)
-        if task.window in (windows[i], windows[j])
-    ]
+    here = [task.window == window_of(q) for q in task.quotes]
+    asked = set(task.asked)
+    found = scorer.candidates([i for i in task.asked if here[i]], threshold)
+    later = [i for i in task.asked if not here[i]]
+    old_here = [i for i, h in enumerate(here) if h and i not in asked]
+    if later and old_here:
+        found += scorer.candidates(later, threshold, among=old_here)
+    return [_pair(task.quotes, s, i, j) for s, i, j in found]
 
 
 def score_on_workers(

@@ -429,6 +429,19 @@ ALTER TABLE event_members ADD COLUMN density REAL;  -- mean cosine to its neares
 ALTER TABLE event_members ADD COLUMN density_n INTEGER NOT NULL DEFAULT 0;  -- over how many
 """
 
+V13_DEDUP_BANDS = """
+CREATE TABLE dedup_bands (                 -- a MinHash LSH index kept in the store (link/dedup.py)
+    band       INTEGER NOT NULL,           -- which band of the signature
+    key        INTEGER NOT NULL,           -- the band's hash values, hashed to 64 bits
+    day        INTEGER,                    -- the article's publication day number (NULL: undated)
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX dedup_bands_key ON dedup_bands(band, key, day);
+CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
+ALTER TABLE dedup_signatures ADD COLUMN day INTEGER;  -- the day its bands were filed under
+DELETE FROM dedup_signatures;              -- made before the bands: signed and banded again
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("articles, lines, date claims, provenance, fts", V1_ARTICLES),
     (
@@ -445,6 +458,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("scored quote pairs, so each quote is compared once", V10_QUOTE_PAIRS),
     ("quote pairs by integer ids; what each quote was grouped under", V11_QUOTE_LINKING),
     ("each event member's density, for the scaled cosine of event assignment", V12_EVENT_DENSITY),
+    (
+        "near-duplicate LSH bands by publication day, so a run queries instead of rebuilding",
+        V13_DEDUP_BANDS,
+    ),
 )
 
 
