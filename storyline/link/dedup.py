@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
+from numpy.typing import NDArray
 
 from storyline.link.days import day_number
 from storyline.link.names import fold
@@ -52,9 +53,9 @@ NEAR_JACCARD = 0.5  # issue 5: "MinHash at Jaccard 0.5"
 # cut at another paragraph keep nearly all of theirs.
 CONTAINED = 0.8
 MIN_SHINGLES = 20  # fewer 5-shingles (about 24 words) only match exactly: too little to compare
-# Days between the publication dates of two near or contained copies. Wire copies and re-runs
-# appear within days; a month leaves room for a late reprint and for a date read a few days off.
-WINDOW_DAYS = 30
+# Days between the publication dates of two near or contained copies. Wire copies run the same
+# day or the next; a week leaves room for a weekly's reprint and a date read a day or two off.
+WINDOW_DAYS = 7
 
 _WORD = re.compile(r"\w+")
 
@@ -89,8 +90,7 @@ class _Sig:
     published: str | None
     exact: str
     shingles: int
-    minhash: LeanMinHash | None
-    blob: bytes | None  # the stored hash values the bands were made from
+    blob: bytes | None  # the MinHash hash values (uint64), as stored; None: too short
 
     @property
     def day(self) -> int | None:
@@ -178,13 +178,7 @@ class _Signatures:
                 f" WHERE s.article_id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
-                mh = None
-                if r["minhash"] is not None:
-                    values = np.frombuffer(r["minhash"], dtype=np.uint64)
-                    mh = LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
-                sig = _Sig(
-                    r["article_id"], r["published"], r["exact"], r["shingles"], mh, r["minhash"]
-                )
+                sig = _Sig(r["article_id"], r["published"], r["exact"], r["shingles"], r["minhash"])
                 self._read[sig.article_id] = sig
         return [self._read[i] for i in ids if i in self._read]
 
@@ -215,14 +209,27 @@ class _Signatures:
         return found
 
 
-def compare(a: _Sig, b: _Sig) -> tuple[str, float] | None:
+def jaccards(a: _Sig, others: Sequence[_Sig]) -> NDArray[np.float64]:
+    """MinHash estimates of the Jaccard similarity of `a` with each of `others` (the share of
+    equal hash values, as datasketch's `MinHash.jaccard`), in one array operation; NaN where
+    either has no signature."""
+    out = np.full(len(others), np.nan)
+    have = [i for i, b in enumerate(others) if b.blob is not None]
+    if a.blob is None or not have:
+        return out
+    mine = np.frombuffer(a.blob, dtype=np.uint64)
+    theirs = np.frombuffer(b"".join(others[i].blob or b"" for i in have), dtype=np.uint64)
+    out[have] = (theirs.reshape(len(have), -1) == mine).mean(axis=1)
+    return out
+
+
+def compare(a: _Sig, b: _Sig, jaccard: float) -> tuple[str, float] | None:
     """How two articles are duplicates ("exact", "near", "contained") with the similarity that
-    decided it, or None."""
+    decided it, or None; `jaccard` is their signatures' estimate (NaN: none)."""
     if a.exact == b.exact:
         return ("exact", 1.0)
-    if a.minhash is None or b.minhash is None:
+    if np.isnan(jaccard):
         return None
-    jaccard = float(a.minhash.jaccard(b.minhash))
     if jaccard >= NEAR_JACCARD:
         return ("near", jaccard)
     # |A ∩ B| = J (|A| + |B|) / (1 + J), over the smaller set.
@@ -245,8 +252,9 @@ def find_duplicates(store: Store) -> int:
     }
     links: list[tuple[str, str, str, float]] = []
     for a in sigs.get(fresh):
-        for b in sigs.get(sorted(sigs.candidates(a) - {a.article_id})):
-            verdict = compare(a, b)
+        others = sigs.get(sorted(sigs.candidates(a) - {a.article_id}))
+        for b, jaccard in zip(others, jaccards(a, others).tolist(), strict=True):
+            verdict = compare(a, b, jaccard)
             if verdict is not None:
                 links.append((a.article_id, b.article_id, *verdict))
     with store.transaction() as conn:
