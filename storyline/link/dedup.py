@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,6 +58,8 @@ MIN_SHINGLES = 20  # fewer 5-shingles (about 24 words) only match exactly: too l
 WINDOW_DAYS = 7
 
 _WORD = re.compile(r"\w+")
+Band = tuple[int, int, int, str]  # a `dedup_bands` row: band, key, day, article id
+UNDATED = 0  # the day of an undated article's bands (day numbers start at 1)
 
 
 def words(text: str) -> list[str]:
@@ -103,38 +105,69 @@ class _Sig:
 
 
 def _update_signatures(store: Store) -> list[str]:
-    """Sign and band the articles without a current signature (new or changed text), and file
-    again under their new day those whose publication date changed; returns both's ids."""
-    rows = store.conn.execute(
-        "SELECT a.id, a.text, a.published, s.text_sha, s.day, s.minhash FROM articles a"
-        " LEFT JOIN dedup_signatures s ON s.article_id = a.id ORDER BY a.rowid"
-    ).fetchall()
-    signed, moved = [], []
-    for r in rows:
-        sha, day = text_sha(r["text"]), day_number(r["published"])
-        if r["text_sha"] == sha:
-            if r["day"] != day:
-                moved.append((r["id"], day, r["minhash"]))
-            continue
-        sh = shingles(r["text"])
+    """Sign and band the articles without a signature, and file again under their new day those
+    whose publication date changed (date reconciliation); returns both's ids. An article's id is
+    the hash of its input, so its text, and its signature, never change: only new articles are
+    read."""
+    unsigned: list[tuple[str, int | None]] = []
+    moved: list[tuple[int | None, str]] = []  # (day, id) of signatures filed under another day
+    filed: list[Band] = []
+    unfiled: list[Band] = []  # bands filed under an old day
+    for r in store.conn.execute(
+        "SELECT a.id, a.published, s.article_id IS NULL AS unsigned, s.day, s.minhash"
+        " FROM articles a LEFT JOIN dedup_signatures s ON s.article_id = a.id ORDER BY a.rowid"
+    ):
+        day = day_number(r["published"])
+        if r["unsigned"]:
+            unsigned.append((r["id"], day))
+        elif r["day"] != day:
+            moved.append((day, r["id"]))
+            if r["minhash"] is not None:
+                unfiled += _bands(r["minhash"], r["day"], r["id"])
+                filed += _bands(r["minhash"], day, r["id"])
+    signed = []
+    for aid, text, day in _texts(store, unsigned):
+        sh = shingles(text)
         blob = None
         if len(sh) >= MIN_SHINGLES:
             blob = signature(sh).hashvalues.astype(np.uint64).tobytes()
-        signed.append((r["id"], sha, exact_key(r["text"]), len(sh), blob, day))
+            filed += _bands(blob, day, aid)
+        signed.append((aid, text_sha(text), exact_key(text), len(sh), blob, day))
+    # in index order: each page of the b-tree is visited once, however large the store
+    unfiled.sort()
+    filed.sort()
     with store.transaction() as conn:
-        conn.executemany("INSERT OR REPLACE INTO dedup_signatures VALUES (?,?,?,?,?,?)", signed)
         conn.executemany(
-            "UPDATE dedup_signatures SET day = ? WHERE article_id = ?",
-            [(day, aid) for aid, day, _ in moved],
+            "DELETE FROM dedup_bands WHERE band = ? AND key = ? AND day = ? AND article_id = ?",
+            unfiled,
         )
-        for aid, day, blob in [(f[0], f[5], f[4]) for f in signed] + moved:
-            conn.execute("DELETE FROM dedup_bands WHERE article_id = ?", (aid,))
-            if blob is not None:
-                conn.executemany(
-                    "INSERT INTO dedup_bands VALUES (?,?,?,?)",
-                    [(band, key, day, aid) for band, key in enumerate(band_keys(blob))],
-                )
-    return [f[0] for f in signed] + [m[0] for m in moved]
+        conn.executemany("INSERT INTO dedup_signatures VALUES (?,?,?,?,?,?)", signed)
+        conn.executemany("UPDATE dedup_signatures SET day = ? WHERE article_id = ?", moved)
+        conn.executemany("INSERT INTO dedup_bands VALUES (?,?,?,?)", filed)
+    return [s[0] for s in signed] + [m[1] for m in moved]
+
+
+def _texts(
+    store: Store, wanted: Sequence[tuple[str, int | None]]
+) -> Iterator[tuple[str, str, int | None]]:
+    """(id, clean text, day) of the `wanted` (id, day) pairs, in their order, read a few hundred
+    at a time."""
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        texts = dict(
+            store.conn.execute(
+                f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                [aid for aid, _ in chunk],
+            ).fetchall()
+        )
+        for aid, day in chunk:
+            yield aid, texts[aid], day
+
+
+def _bands(blob: bytes, day: int | None, article_id: str) -> list[Band]:
+    """The `dedup_bands` rows of one signature."""
+    filed = UNDATED if day is None else day
+    return [(band, key, filed, article_id) for band, key in enumerate(band_keys(blob))]
 
 
 def band_keys(blob: bytes) -> list[int]:
@@ -194,7 +227,7 @@ class _Signatures:
         if sig.blob is None:
             return found
         day = sig.day
-        window = "" if day is None else " AND (b.day IS NULL OR b.day BETWEEN ? AND ?)"
+        window = "" if day is None else f" AND (b.day = {UNDATED} OR b.day BETWEEN ? AND ?)"
         keys = band_keys(sig.blob)
         values = ",".join(["(?,?)"] * len(keys))
         found.update(

@@ -433,11 +433,10 @@ V13_DEDUP_BANDS = """
 CREATE TABLE dedup_bands (                 -- a MinHash LSH index kept in the store (link/dedup.py)
     band       INTEGER NOT NULL,           -- which band of the signature
     key        INTEGER NOT NULL,           -- the band's hash values, hashed to 64 bits
-    day        INTEGER,                    -- the article's publication day number (NULL: undated)
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
-);
-CREATE INDEX dedup_bands_key ON dedup_bands(band, key, day);
-CREATE INDEX dedup_bands_article ON dedup_bands(article_id);
+    day        INTEGER NOT NULL,           -- the article's publication day number (0: undated)
+    article_id TEXT NOT NULL,              -- no foreign key: 30-odd rows an article would each
+    PRIMARY KEY (band, key, day, article_id)  -- look their article up; a band whose article is
+) WITHOUT ROWID;                           -- gone finds no signature and is skipped. One b-tree.
 ALTER TABLE dedup_signatures ADD COLUMN day INTEGER;  -- the day its bands were filed under
 DELETE FROM dedup_signatures;              -- made before the bands: signed and banded again
 """
