@@ -97,3 +97,21 @@ def test_a_changed_date_files_the_article_under_its_new_day(store: Store) -> Non
         "SELECT DISTINCT day FROM dedup_bands WHERE article_id = ?", (moved,)
     ).fetchall()
     assert [d[0] for d in days] == [date(2025, 5, 5).toordinal()]
+
+
+def test_an_article_holding_two_reports_joins_their_groups(store: Store) -> None:
+    """A round-up that carries two wire reports whole is a copy of both: their groups merge
+    under the older group id."""
+    paragraphs = REPORT.split("\n\n")
+    first, second = "\n\n".join(paragraphs[:2]), "\n\n".join(paragraphs[2:])
+    a = add_article(store, first, source="a.txt", published="2025-05-04")
+    a2 = add_article(store, first + "\n\nShare this.", source="a2.txt", published="2025-05-04")
+    b = add_article(store, second, source="b.txt", published="2025-05-05")
+    b2 = add_article(store, second + "\n\nShare this.", source="b2.txt", published="2025-05-05")
+    assert find_duplicates(store) == 4
+    before = duplicate_groups(store)
+    assert {frozenset(g) for g in before.values()} == {frozenset((a, a2)), frozenset((b, b2))}
+    both = add_article(store, REPORT, source="both.txt", published="2025-05-06")
+    assert find_duplicates(store) == 5
+    ((gid, group),) = duplicate_groups(store).items()
+    assert gid == min(before) and set(group) == {a, a2, b, b2, both} and group[-1] == both

@@ -283,6 +283,9 @@ def find_duplicates(store: Store) -> int:
         r["article_id"]: r["group_id"]
         for r in store.conn.execute("SELECT article_id, group_id FROM dup_members")
     }
+    members: dict[int, list[str]] = {}
+    for member, gid in group_of.items():
+        members.setdefault(gid, []).append(member)
     links: list[tuple[str, str, str, float]] = []
     for a in sigs.get(fresh):
         others = sigs.get(sorted(sigs.candidates(a) - {a.article_id}))
@@ -299,7 +302,9 @@ def find_duplicates(store: Store) -> int:
                     conn.execute(
                         "UPDATE dup_members SET group_id = ? WHERE group_id = ?", (keep, drop)
                     )
-                    group_of = {k: keep if v == drop else v for k, v in group_of.items()}
+                    for member in members.pop(drop):
+                        group_of[member] = keep
+                        members[keep].append(member)
                 continue
             gid = ga if ga is not None else gb
             if gid is None:
@@ -307,6 +312,7 @@ def find_duplicates(store: Store) -> int:
             for member in (aid, bid):
                 if member not in group_of:
                     group_of[member] = gid
+                    members.setdefault(gid, []).append(member)
                     conn.execute(
                         "INSERT INTO dup_members VALUES (?,?,?,?)", (member, gid, kind, sim)
                     )
