@@ -14,16 +14,18 @@ Measurements, each in a fresh process (`spawn`, its own peak RSS):
       successive chunks of N/10 articles into one store — the incremental path: each chunk is
       new articles arriving at a store that already holds the earlier ones. Per-article seconds
       per chunk is the curve that must stay flat as the store grows; total articles/s and peak
-      RSS. Whatever
-      the link step does at the time of the run is measured (say in the results which stages
-      existed: story/event assignment is only counted once it is wired into the pipeline).
-      The seconds spent embedding (`ensure_vectors`) and assigning (`assign_events` less its
-      embedding) are timed apart: assignment is what must stay flat, embedding is a constant
-      per article. Without the nlp step the pipeline does not link, so the bench runs
-      `find_duplicates` and `assign_events` itself (no entities then: names come from the
-      text, `name_tokens.fallback_names`). `--embed hash` swaps e5 for a hashed bag of words
-      (same shape, no model), to measure ingest and assignment at sizes whose e5 embedding
-      alone would take hours; the e5 rate is then measured on a sample and reported beside;
+      RSS. Whatever the link step does at the time of the run is measured (say in the results
+      which stages existed: story/event assignment is only counted once it is wired in).
+      The seconds spent embedding (`ensure_vectors`), finding duplicates (`find_duplicates`),
+      loading the store's state for assignment (`load_items`, `load_state`: once a run, so it
+      grows with the store and is shown per chunk) and placing the new articles (the rest of
+      `assign_events`) are timed apart: duplicates and placing are what must stay flat per
+      article, embedding is a constant per article. Without the nlp step the pipeline does not
+      link, so the bench runs `find_duplicates` and `assign_events` itself (no entities then:
+      names come from the text, `name_tokens.fallback_names`). `--embed hash` swaps e5 for a
+      hashed bag of words (same shape, no model), to measure ingest and assignment at sizes
+      whose e5 embedding alone would take hours; the e5 rate is then measured on a sample and
+      reported beside;
   (b) BERTopic-style batch baseline: e5 embeddings of the same texts + HDBSCAN, on all N at once;
   (c) TF-IDF + agglomerative batch baseline on all N at once — skipped above `AGGLO_MAX` articles,
       where its dense n × n distances no longer fit the 4 GB target.
