@@ -81,7 +81,7 @@ def shingles(text: str) -> set[str]:
 
 def signature(sh: Iterable[str]) -> MinHash:
     """The MinHash signature of a shingle set."""
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     m.update_batch([s.encode("utf-8") for s in sh])
     return m
 
@@ -183,6 +183,13 @@ def band_keys(blob: bytes) -> list[int]:
         )
         for b in range(bands)
     ]
+
+
+@cache
+def _permutations() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """The permutations of `SEED`: datasketch draws them again for every new MinHash."""
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return a, b
 
 
 @cache
