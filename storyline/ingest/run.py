@@ -27,7 +27,11 @@ from storyline.model import Article, RawInput
 from storyline.store.db import Store
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 100
+# Articles per transaction. Each article inserts rows keyed by its hash id and its normalised
+# lines all over the indexes, so a commit writes most of the pages it touched: 100 an article
+# made ingest slow down as the store grew (256 text dumps/s at 10,000, 338 with 500 and the
+# larger page cache; bench/RESULTS.md). A kill loses at most this many, stored again on a re-run.
+BATCH_SIZE = 500
 CHUNK = 8  # inputs per hand-over to a worker process: fewer round trips, same order
 IN_FLIGHT = 8  # chunks handed out ahead of the one being stored
 
