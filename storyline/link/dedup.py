@@ -13,8 +13,8 @@ run within days of each other, while the texts that share paragraphs with an art
 boilerplate, a recurring explainer) keep accumulating as the store grows: without the window the
 LSH candidates, and the time per new article, grow with the store. Exact copies match at any date.
 
-Signatures are stored (`dedup_signatures`), so a run only hashes new or changed articles, and so
-is the LSH index: each signature's band keys with the article's publication day (`dedup_bands`,
+Signatures are stored (`dedup_signatures`), so a run only hashes new articles, and so is the LSH
+index: each signature's band keys with the article's publication day (`dedup_bands`,
 indexed by band, key and day). datasketch's MinHashLSH keeps its index in memory (or Redis,
 Cassandra); rebuilding it from every stored signature on each run cost more, as the store grew,
 than the new articles themselves. A new article's candidates are one indexed query, whatever the
@@ -98,10 +98,6 @@ class _Sig:
     def day(self) -> int | None:
         """The publication date as a day number, None when undated or unreadable."""
         return day_number(self.published)
-
-    @property
-    def order(self) -> tuple[bool, str, str]:
-        return (self.published is None, self.published or "", self.article_id)
 
 
 def _update_signatures(store: Store) -> list[str]:
@@ -281,9 +277,9 @@ def compare(a: _Sig, b: _Sig, jaccard: float) -> tuple[str, float] | None:
 
 
 def find_duplicates(store: Store) -> int:
-    """Check new or changed articles against the stored signatures (exact copies at any date,
-    near and contained ones within the date window) and update the duplicate groups; returns
-    the number of articles in duplicate groups."""
+    """Check new articles (and those whose date changed) against the stored signatures (exact
+    copies at any date, near and contained ones within the date window) and update the
+    duplicate groups; returns the number of articles in duplicate groups."""
     fresh = _update_signatures(store)
     sigs = _Signatures(store)
     group_of = {
