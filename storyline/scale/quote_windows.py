@@ -63,8 +63,7 @@ def score_window(task: WindowTask, threshold: float) -> list[KeptPair]:
     found = scorer.candidates([i for i in task.asked if here[i]], threshold)
     later = [i for i in task.asked if not here[i]]
     old_here = [i for i, h in enumerate(here) if h and i not in asked]
-    if later and old_here:
-        found += scorer.candidates(later, threshold, among=old_here)
+    found += scorer.candidates(later, threshold, among=old_here)
     return [_pair(task.quotes, s, i, j) for s, i, j in found]
 
 
