@@ -8,11 +8,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from link_helpers import add_article
 
 from storyline.link.embedding import hash_embed
 from storyline.link.quote_curve import GoldQuote, gold_pairs, threshold_curve
-from storyline.link.quote_score import Scorer
+from storyline.link.quote_score import PARTNERS, Scorer, best_partners
 from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes, load_quotes
 from storyline.link.resolve import merge, resolve_entities
 from storyline.store.db import Store, open_store
@@ -338,3 +340,61 @@ def test_embed_encodes_a_repeated_text_once_and_keeps_the_order() -> None:
     assert np.allclose(vectors[0], vectors[2])
     assert not np.allclose(vectors[0], vectors[1])
     assert embed([]).shape == (0, 384)
+
+
+def test_a_syndicated_remark_keeps_few_pairs_and_one_cluster(store: Store) -> None:
+    """Fifty outlets print one remark word for word and five a trimmed copy: each quote keeps
+    its best `PARTNERS` pairs at most (not the 1,485 pairs of everyone with everyone), and all
+    55 still make one cluster."""
+    for n in range(55):
+        text = SHIPS if n < 50 else SHIPS[:38]
+        add_article(
+            store,
+            source=f"outlet{n}.txt",
+            body=f"Pilots stopped work. “{text},” said Lise Arne on day {n}.",
+            published=f"2026-03-{1 + n % 28:02d}",
+            entities=[ARNE],
+            quotes=[(text, 0, "direct")],
+        )
+    resolve_entities(store)
+    cluster_quotes(store)
+    [pairs] = store.conn.execute("SELECT COUNT(*) FROM quote_pairs").fetchone()
+    assert 55 <= pairs <= 55 * PARTNERS
+    rows = store.conn.execute("SELECT article_id, idx FROM quotes WHERE text = ?", (SHIPS[:38],))
+    trimmed = {(r[0], r[1]) for r in rows}
+    [members] = [m for m in _clusters(store).values() if len(m) > 1]
+    assert len(members) == 55
+    assert len(trimmed) == 5
+    assert trimmed <= members
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 9), st.integers(0, 9), st.sampled_from([0.8, 0.9, 1.0]), st.booleans()
+        ),
+        max_size=60,
+    ),
+    st.lists(st.integers(0, 2), min_size=10, max_size=10),
+    st.sets(st.integers(0, 9)),
+)
+def test_best_partners_chosen_in_parts_are_the_ones_chosen_at_once(
+    found: list[tuple[int, int, float, bool]], wording: list[int], listed: set[int]
+) -> None:
+    """What the windows of `storyline batch` rely on: choosing again among what two parts
+    chose gives what choosing among all pairs gives."""
+    pairs = {(min(i, j), max(i, j)): (s, part) for i, j, s, part in found if i != j}
+    mask = np.array([k in listed for k in range(10)])
+    rank, words = np.arange(10)[::-1].copy(), np.array(wording)
+
+    def choose(chosen: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+        arrays = (
+            np.array([s for s, _, _ in chosen], dtype=np.float64),
+            np.array([i for _, i, _ in chosen], dtype=np.int64),
+            np.array([j for _, _, j in chosen], dtype=np.int64),
+        )
+        return best_partners(arrays, mask, rank, words)
+
+    every = [(s, i, j) for (i, j), (s, _) in pairs.items()]
+    parts = [[(s, i, j) for (i, j), (s, p) in pairs.items() if p == side] for side in (0, 1)]
+    assert sorted(choose(choose(parts[0]) + choose(parts[1]))) == sorted(choose(every))

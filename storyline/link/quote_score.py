@@ -10,7 +10,8 @@ Two quotes are candidates when they come from different articles published at mo
 
 less `INDIRECT_PENALTY` when one of them is reported speech, and a quote under `MIN_WORDS` words
 only matches an identical copy. Scores are worked out per distinct text (copies repeat a remark
-word for word) and spread to the quotes carrying it.
+word for word) and spread to the quotes carrying it. Each quote keeps only its best partners
+(`best_partners`): copies of a syndicated remark would otherwise all pair with each other.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from scipy import sparse
 from storyline.link.days import day_number
 from storyline.link.embedding import EMBED_DIM, embed
 from storyline.link.names import fold
-from storyline.store.quote_pairs import QuoteKey
+from storyline.store.quote_pairs import Pairs, QuoteKey
 
 # A quote shorter than this (in words) only matches an identical copy: one or two words are in
 # many quotes ("nobody"), and the embedding rates any two short phrases alike ("echter
@@ -55,6 +56,16 @@ CANDIDATE_ROWS = 128  # quotes scored against all others at a time (bounds the s
 # examples/ was a false match (two union leaders' different words, 116 days apart). It also
 # bounds the work per new quote as a store grows over months.
 WINDOW_DAYS = 31
+# A quote keeps its pairs with at most `PER_WORDING` quotes of one wording (the same folded text)
+# and `PARTNERS` in all, best first, earliest first among equals (`best_partners`). n copies of
+# a syndicated remark all pair with each other, n²/2 pairs: on bench/scale.py's corpus at
+# N=2,000, 134,219 pairs among 15,199 quotes of 1,266 wordings, 65 % of them between identical
+# texts, growing with the square of a window's copies. Clusters need the copies connected, not
+# every pair (`group` joins by the mean score over all members): each copy's earliest fellow
+# copies chain them, and `PER_WORDING` leaves room for other wordings (a translation, a trimmed
+# copy) beside many identical ones.
+PER_WORDING = 3
+PARTNERS = 12
 _QUOTE_MARKS = re.compile(r"[\"“”„‟«»‹›‚‘’'`]")
 
 
@@ -107,8 +118,8 @@ class Scorer:
         vectors: Callable[[Sequence[str]], NDArray[np.float32]] = embed,
     ) -> None:
         variants: dict[tuple[str, str], int] = {}
-        keys = [(comparable(q.text), embedded_text(q.text)) for q in quotes]
-        self.variant = np.array([variants.setdefault(k, len(variants)) for k in keys], dtype=int)
+        self.variant = wordings(quotes, variants)
+        self.rank = ranks(quotes)
         self.indirect = np.array([q.indirect for q in quotes], dtype=bool)
         codes: dict[str, int] = {}
         self.article_codes = np.array(
@@ -177,13 +188,17 @@ class Scorer:
         return zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)
 
     def candidates(
-        self, rows: Sequence[int], minimum: float, among: Sequence[int] | None = None
+        self,
+        rows: Sequence[int],
+        minimum: float,
+        among: Sequence[int] | None = None,
+        lists: Sequence[int] | None = None,
     ) -> list[tuple[float, int, int]]:
         """(score, i, j), i < j, of the pairs of a quote in `rows` with a quote `among` (default
         every quote) of another article published within `WINDOW_DAYS` (or undated), scoring
-        at least `minimum`, any speakers (each pair once). Variants are scored first; only
-        variant pairs reaching `minimum` are spread to their quotes (the penalty only lowers a
-        score)."""
+        at least `minimum`, any speakers, each once, and among the `best_partners` of a quote
+        in `lists` (default `rows`). Variants are scored first; only variant pairs reaching
+        `minimum` are spread to their quotes (the penalty only lowers a score)."""
         if len(rows) == 0 or (among is not None and len(among) == 0):
             return []
         inside = np.zeros(len(self.variant), dtype=bool)
@@ -192,13 +207,22 @@ class Scorer:
         members = _members(self.variant[pool], pool)
         fresh = _members(self.variant[inside], np.flatnonzero(inside))
         asked, cols = sorted(fresh), sorted(members)
-        out: list[tuple[float, int, int]] = []
+        found: list[Pairs] = []
         for start in range(0, len(asked), CANDIDATE_ROWS):
             block = asked[start : start + CANDIDATE_ROWS]
             base = self._variant_matrix(block, cols)
             for r, c in zip(*np.nonzero(base >= minimum), strict=True):
-                out += self._spread(fresh[block[r]], members[cols[c]], base[r, c], minimum, inside)
-        return out
+                found.append(
+                    self._spread(fresh[block[r]], members[cols[c]], base[r, c], minimum, inside)
+                )
+        if not found:
+            return []
+        listed = inside
+        if lists is not None:
+            listed = np.zeros(len(self.variant), dtype=bool)
+            listed[list(lists)] = True
+        score, left, right = (np.concatenate(part) for part in zip(*found, strict=True))
+        return best_partners((score, left, right), listed, self.rank, self.variant)
 
     def _spread(
         self,
@@ -207,9 +231,10 @@ class Scorer:
         base: float,
         minimum: float,
         inside: NDArray[np.bool_],
-    ) -> list[tuple[float, int, int]]:
-        """The quote pairs of two variants scoring `base`: from different articles, within the
-        window, at least `minimum` after the penalty; a pair of two quotes in `inside` once."""
+    ) -> Pairs:
+        """The quote pairs (score, i, j), i < j, of two variants scoring `base`: from different
+        articles, within the window, at least `minimum` after the penalty; a pair of two quotes
+        in `inside` once."""
         i, j = np.repeat(left, len(right)), np.tile(right, len(left))
         score = _penalised(np.full(len(i), base), self.indirect[i] | self.indirect[j])
         keep = (
@@ -218,8 +243,63 @@ class Scorer:
             & ~(np.abs(self.days[i] - self.days[j]) > WINDOW_DAYS)
             & (~inside[j] | (i < j))
         )
-        lo, hi = np.minimum(i, j)[keep].tolist(), np.maximum(i, j)[keep].tolist()
-        return list(zip(score[keep].tolist(), lo, hi, strict=True))
+        return score[keep], np.minimum(i, j)[keep], np.maximum(i, j)[keep]
+
+
+def best_partners(
+    pairs: Pairs, listed: NDArray[np.bool_], rank: NDArray[np.int_], wording: NDArray[np.int_]
+) -> list[tuple[float, int, int]]:
+    """The pairs (score, i, j), i < j, each once, that are among the best partners of a
+    `listed` quote: of its pairs, best score first and then the partner earliest (`rank`), at
+    most `PER_WORDING` partners of one `wording` and `PARTNERS` in all. Selecting again from
+    what a selection kept, with more pairs beside, gives the selection from all of them: so
+    pairs chosen in parts (time windows) and merged give the pairs chosen at once."""
+    score, i, j = pairs
+    ends = (listed[i], listed[j])
+    src = np.concatenate([i[ends[0]], j[ends[1]]])
+    dst = np.concatenate([j[ends[0]], i[ends[1]]])
+    value = np.concatenate([score[ends[0]], score[ends[1]]])
+    order = np.lexsort((rank[dst], -value, wording[dst], src))
+    src, dst, value = src[order], dst[order], value[order]
+    keep = _places(src, wording[dst]) < PER_WORDING
+    src, dst, value = src[keep], dst[keep], value[keep]
+    order = np.lexsort((rank[dst], -value, src))
+    src, dst, value = src[order], dst[order], value[order]
+    keep = _places(src) < PARTNERS
+    lo, hi = np.minimum(src, dst)[keep], np.maximum(src, dst)[keep]
+    _, once = np.unique(lo * (int(max(hi.max(initial=0), 0)) + 1) + hi, return_index=True)
+    return list(zip(value[keep][once].tolist(), lo[once].tolist(), hi[once].tolist(), strict=True))
+
+
+def _places(*keys: NDArray[np.int_]) -> NDArray[np.int_]:
+    """Each element's place (0, 1, …) in its run of equal `keys` (sorted by them)."""
+    count = len(keys[0])
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.ones(count, dtype=bool)
+    for key in keys:
+        starts[1:] &= key[1:] == key[:-1]
+    starts = ~starts
+    starts[0] = True
+    first = np.flatnonzero(starts)
+    return np.arange(count) - np.repeat(first, np.diff(np.append(first, count)))
+
+
+def wordings(
+    quotes: Sequence[QuoteRef], ids: dict[tuple[str, str], int] | None = None
+) -> NDArray[np.int_]:
+    """Each quote's wording as a number: equal folded and embedded texts, equal numbers
+    (`ids`, filled on the way, maps the texts to them)."""
+    ids = {} if ids is None else ids
+    keys = [(comparable(q.text), embedded_text(q.text)) for q in quotes]
+    return np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=int)
+
+
+def ranks(quotes: Sequence[QuoteRef]) -> NDArray[np.int_]:
+    """Each quote's place when all are sorted earliest first (`QuoteRef.order`)."""
+    out = np.empty(len(quotes), dtype=int)
+    out[sorted(range(len(quotes)), key=lambda k: quotes[k].order)] = np.arange(len(quotes))
+    return out
 
 
 def _members(variant: NDArray[np.int_], quotes: NDArray[np.int_]) -> dict[int, NDArray[np.int_]]:

@@ -5,9 +5,11 @@ another article published at most `WINDOW_DAYS` apart: in a batch, most of the l
 It splits by time. Windows are `WINDOW_DAYS` + 1 days long, so two quotes close enough to be
 compared lie in one window or in two neighbouring ones. Task k scores the pairs with a quote in
 window k and the other in window k or k + 1, one of them new: the merge across the boundary,
-each pair scored by exactly one task, and once. The driver stores the pairs and marks
-the quotes scored (store/quote_pairs.py), so `cluster_quotes` afterwards only groups; the pairs
-are the ones it would have scored itself, and so are the clusters.
+each pair scored by exactly one task, and once. A task returns each new quote's best partners
+among the pairs it scored (`best_partners`); the driver chooses each new quote's best partners
+again among all the tasks returned, which are the ones it would choose among all its pairs,
+stores them and marks the quotes scored (store/quote_pairs.py), so `cluster_quotes` afterwards
+only groups; the pairs are the ones it would have kept itself, and so are the clusters.
 
 Undated quotes compare with every quote, so they stay with the driver: the pairs of new dated
 quotes with undated ones are scored here, and new undated quotes are left unmarked, for
@@ -25,7 +27,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.link.embedding import embed_cached, embedder
-from storyline.link.quote_score import WINDOW_DAYS, QuoteRef, Scorer, embedded_text, quote_day
+from storyline.link.quote_score import (
+    WINDOW_DAYS,
+    QuoteRef,
+    Scorer,
+    best_partners,
+    embedded_text,
+    quote_day,
+    ranks,
+    wordings,
+)
 from storyline.link.quotes import load_quotes
 from storyline.store.db import Store
 from storyline.store.quote_pairs import KeptPair, keep_pairs, scored_quotes
@@ -60,7 +71,7 @@ def score_window(task: WindowTask, threshold: float) -> list[KeptPair]:
     scorer = Scorer(task.quotes, _table(task.quotes, task.vectors))
     here = [task.window == window_of(q) for q in task.quotes]
     asked = set(task.asked)
-    found = scorer.candidates([i for i in task.asked if here[i]], threshold)
+    found = scorer.candidates([i for i in task.asked if here[i]], threshold, lists=task.asked)
     later = [i for i in task.asked if not here[i]]
     old_here = [i for i, h in enumerate(here) if h and i not in asked]
     found += scorer.candidates(later, threshold, among=old_here)
@@ -104,12 +115,27 @@ def score_on_workers(
             [payload] = client.scatter([task])
             futures.append(client.submit(score_window, payload, threshold, pure=False))
     undated = [i for i, w in enumerate(windows) if w is None]
-    pairs = _with_undated(quotes, vectors, sorted(new), undated, threshold)
+    found = _with_undated(quotes, vectors, sorted(new), undated, threshold)
     for result in client.gather(futures):
-        pairs += result
+        found += result
+    pairs = _best(quotes, found, new)
     with store.transaction() as conn:
         keep_pairs(conn, pairs, (quotes[i].key for i in new), using, threshold)
     return len(pairs)
+
+
+def _best(quotes: Sequence[QuoteRef], found: Sequence[KeptPair], new: set[int]) -> list[KeptPair]:
+    """The `found` pairs among the best partners of a `new` quote, chosen among all of them."""
+    if not found:
+        return []
+    index = {q.key: i for i, q in enumerate(quotes)}
+    score = np.array([p.score for p in found], dtype=np.float64)
+    left = np.array([index[p.a] for p in found], dtype=np.int64)
+    right = np.array([index[p.b] for p in found], dtype=np.int64)
+    listed = np.zeros(len(quotes), dtype=bool)
+    listed[list(new)] = True
+    chosen = best_partners((score, left, right), listed, ranks(quotes), wordings(quotes))
+    return [_pair(quotes, s, i, j) for s, i, j in chosen]
 
 
 def _with_undated(
@@ -126,9 +152,10 @@ def _with_undated(
     members = new + undated
     chosen = tuple(quotes[i] for i in members)
     scorer = Scorer(chosen, _table(chosen, vectors[members]))
+    found = scorer.candidates(range(len(new), len(members)), threshold, lists=range(len(new)))
     return [
         _pair(chosen, s, i, j)
-        for s, i, j in scorer.candidates(range(len(new), len(members)), threshold)
+        for s, i, j in found
         if min(i, j) < len(new)  # one dated: two undated are `cluster_quotes`' to pair
     ]
 
