@@ -4,7 +4,8 @@ Matching quotes across outlets (link/quotes.py) needs the score of every pair of
 different articles. A pair's score depends only on the two quotes (their words, whether they
 are reported speech) and the embedder, not on the rest of the store, so it is kept: a run scores
 only the quotes not yet marked in `quotes_scored` against all the others and keeps the pairs
-reaching the run's threshold. Pairs are stored by integer quote ids (`quote_ids`; the view
+reaching the run's threshold, each new quote's best partners only (link/quote_score.py
+`best_partners`). Pairs are stored by integer quote ids (`quote_ids`; the view
 `quote_pair_keys` shows them by article id and index): a large store keeps hundreds of
 thousands, and a run reads the ones its new quotes reach. Deleting a quote (its article
 re-analysed or removed) drops its pairs, its id and its mark by trigger (migration 11). Pairs
