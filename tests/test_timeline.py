@@ -41,9 +41,8 @@ SECOND = (
 
 
 def doc(i: str, text: str, published: date | None, event: str | None = "E1") -> TimelineDoc:
-    return TimelineDoc(
-        i, text, f"Outlet {i}", tuple(find_timexes(text, "en", published)), (), event
-    )
+    timexes = tuple(find_timexes(text, "en", published))
+    return TimelineDoc(i, text, f"Outlet {i}", timexes, (), event, published=published)
 
 
 def test_sentence_spans_cover_each_sentence() -> None:
@@ -389,3 +388,37 @@ def test_a_week_recalling_the_event_joins_its_entry() -> None:
     event = next(e for e in entries if e.kind == "event" and e.date == "2026-03-01")
     assert "b" in {s.article_id for s in event.sources}
     assert not any(e.date.startswith("2026-W") for e in entries)
+
+
+def test_the_reports_own_week_or_year_opens_no_entry_but_joins_one() -> None:
+    vague = "An outside laboratory would audit every batch produced at the plant this year."
+    stated = "An outside laboratory will audit every batch produced at the plant in 2026."
+    alone = [
+        doc("a", vague, date(2026, 3, 2)),
+        doc("c", "Safety is what matters this week, he said.", date(2026, 2, 10)),
+    ]
+    assert timeline_entries(alone) == []
+    (entry,) = timeline_entries([doc("a", vague, date(2026, 3, 2)), doc("b", stated, None)])
+    assert entry.date == "2026"
+    assert {s.article_id for s in entry.sources} == {"a", "b"}
+
+
+def test_a_one_article_event_far_from_the_story_adds_nothing() -> None:
+    from storyline.model import EventDate
+
+    strike = "The union called a strike on Monday after talks failed."
+    row = "The chief executive completed a charity row on Sunday, his second in 2025."
+    talk = "The union leader said on Sunday that the strike would go on."
+    docs = [
+        doc("a", strike, date(2026, 3, 10)),
+        doc("b", strike, date(2026, 3, 10)),
+        doc("c", row, date(2025, 9, 15), "E2"),
+        doc("d", talk, date(2026, 3, 16), "E3"),
+    ]
+    dates = {"E1": "2026-03-09", "E2": "2025-09-14", "E3": "2026-03-15"}
+    entries = timeline_entries(
+        docs, {e: EventDate(value=v, confidence=1.0) for e, v in dates.items()}
+    )
+    sources = {s.article_id for e in entries for s in e.sources}
+    assert sources == {"a", "b", "d"}
+    assert "2025" not in {e.date for e in entries}

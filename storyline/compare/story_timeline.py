@@ -94,6 +94,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
                     event.id,
                     voted.start if voted else None,
                     r["language"],
+                    days[a.id] or event_anchor,
                 )
             )
             members.setdefault(event.id, []).append(member)
