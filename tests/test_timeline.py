@@ -104,10 +104,11 @@ def test_one_happening_from_two_outlets_is_one_entry_with_both_sources() -> None
     assert [e.date for e in entries] == sorted(
         (e.date for e in entries), key=lambda v: (period_start(v), -len(v))
     )
-    # the two outlets date the first warning differently: flagged on both entries
-    warned = [e for e in entries if e.date in {"2026-03-12", "2026-03-14"}]
-    assert len(warned) == 2
-    assert all(e.conflict.startswith("also dated") for e in warned)
+    # the two outlets date the first warning differently: one entry, flagged with the other date
+    (warned,) = [e for e in entries if e.date in {"2026-03-12", "2026-03-14"}]
+    assert warned.date == "2026-03-12"
+    assert warned.conflict == "also dated 2026-03-14 by Outlet b"
+    assert {s.article_id for s in warned.sources} == {"a", "b"}
 
 
 def test_event_entry_gathers_every_lede_of_the_event() -> None:
@@ -422,3 +423,34 @@ def test_a_one_article_event_far_from_the_story_adds_nothing() -> None:
     sources = {s.article_id for e in entries for s in e.sources}
     assert sources == {"a", "b", "d"}
     assert "2025" not in {e.date for e in entries}
+
+
+def test_outlets_dating_one_happening_apart_give_one_flagged_entry() -> None:
+    told = [
+        ("a", "The leaders agreed on Thursday to hold an early general election on 13 September."),
+        (
+            "b",
+            "The leaders said on Thursday they will hold an early general election"
+            " on 13 September.",
+        ),
+        (
+            "c",
+            "After a long meeting, the leaders announced that the general election will be"
+            " held on 20 September.",
+        ),
+    ]
+    entries = timeline_entries([doc(i, text, date(2026, 3, 20)) for i, text in told])
+    (election,) = [e for e in entries if e.date.startswith("2026-09")]
+    assert election.date == "2026-09-13"
+    assert election.conflict == "also dated 2026-09-20 by Outlet c"
+    assert {s.article_id for s in election.sources} == {"a", "b", "c"}
+
+
+def test_one_article_giving_two_days_tells_two_happenings() -> None:
+    text = (
+        "The executive would meet on Monday, she said. "
+        "The committee would meet as planned on Tuesday, a spokesman said."
+    )
+    entries = timeline_entries([doc("a", text, date(2026, 3, 15))])
+    assert len({e.date for e in entries}) == 2
+    assert not any(e.conflict for e in entries)

@@ -8,7 +8,7 @@ story's events that several report (`apart_events`), is one the linker drew in b
 sentences and event ledes are drafted into entries, one per happening and date
 (`timeline_drafts.py`); entries that tell one happening at another grain or
 in a guessed year are folded together (`timeline_merge.py`); entries on different days that
-tell the same happening are flagged with each other's dates (`timeline_conflicts.py`).
+tell the same happening are one entry flagged with the other dates (`timeline_conflicts.py`).
 `dated_sentences` names the sentences to embed, so that translations of one sentence meet.
 """
 
@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from storyline.compare.periods import CALENDAR, period_start
 from storyline.compare.sentences import sentence_spans
-from storyline.compare.timeline_conflicts import _conflicts, _sentence_dates
+from storyline.compare.timeline_conflicts import _fold_conflicts
 from storyline.compare.timeline_drafts import (
     TimelineDoc,
     Vectors,
@@ -96,7 +96,7 @@ def timeline_entries(
             opens = not weak(doc, value, timex)
             _add(drafts, doc, value, timex, (start, end), vectors or {}, opens)
     drafts = _fold_into_events(_fold_coarser(_agree_years(drafts)), docs)
-    conflicts = _conflicts(drafts, _sentence_dates(docs))
+    drafts, conflicts = _fold_conflicts(drafts)
     entries = [
         TimelineEntry(
             date=d.value,
