@@ -454,3 +454,26 @@ def test_one_article_giving_two_days_tells_two_happenings() -> None:
     entries = timeline_entries([doc("a", text, date(2026, 3, 15))])
     assert len({e.date for e in entries}) == 2
     assert not any(e.conflict for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Talks resumed on Friday. That was not true this morning, she said.", ["2026-03-13"]),
+        ("From April nobody will be asked to work a twelve-hour shift.", []),
+        ("Voss has led the union since 2019 and has not called a strike before.", ["2019"]),
+        ("The company did not inform the agency until 28 January.", ["2026-01-28"]),
+    ],
+)
+def test_what_did_not_happen_is_no_entry(text: str, dates: list[str]) -> None:
+    entries = timeline_entries([doc("a", text, date(2026, 3, 18))])
+    assert [e.date for e in entries] == dates
+
+
+def test_what_did_not_happen_is_no_entry_in_french_either() -> None:
+    def french(text: str) -> TimelineDoc:
+        found = tuple(find_timexes(text, "fr", date(2026, 3, 18)))
+        return TimelineDoc("f", text, "Écho", found, language="fr")
+
+    assert [e.date for e in timeline_entries([french("Ils ont voté le 3 mars.")])] == ["2026-03-03"]
+    assert timeline_entries([french("Ils n'ont pas voté le 3 mars.")]) == []

@@ -1,18 +1,18 @@
 """Draft entries of a story's timeline: its dated sentences and event ledes, joined by happening.
 
-Every sentence with a calendar DATE (a day, month, week, quarter, season or year) or a time of
-a known day ("6am on Friday") is a mention of a happening on that date (`mentions`: not the end
-of a range, not what "could" happen; "before 2031" dates 2030); mentions on the same date whose
-words overlap (`SAME_HAPPENING`), that share names and numbers (a translation), or whose time
-expressions date the same thing (a word next to the expression in common: "the 2023 election",
-"signed after the 2023 election") are one entry with all their sources, so one happening
-reported by several outlets is one line. Each event with a date adds an entry from the lede of
-its first article (the interview, the announcement), which the ledes of its other articles
-join, and so do the ledes of another event on that day, or of an undated event, that tell the
-same happening (the linker may split one happening's reports). A weak mention (`weak`: the
-report's own week or year) only joins an entry on its date, never opens one. The day an event
-article's lede dates its event by is a source of the event's entry, not a line of its own (a
-minority vote: "1am on Wednesday" of Tuesday night's talks).
+Every sentence with a calendar DATE (a day, month, week, quarter, season or year) or a time of a
+known day ("6am on Friday") is a mention of a happening on that date (`mentions`: not the end of
+a range, not what "could" happen, not what did not; "before 2031" dates 2030); mentions on the
+same date whose words overlap (`SAME_HAPPENING`), that share names and numbers (a translation),
+or whose time expressions date the same thing (a word next to the expression in common: "the
+2023 election", "signed after the 2023 election") are one entry with all their sources, so one
+happening reported by several outlets is one line. Each event with a date adds an entry from the
+lede of its first article (the interview, the announcement), which the ledes of its other
+articles join, and so do the ledes of another event on that day, or of an undated event, that
+tell the same happening (the linker may split one happening's reports). A weak mention (`weak`:
+the report's own week or year) only joins an entry on its date, never opens one. The day an
+event article's lede dates its event by is a source of the event's entry, not a line of its own
+(a minority vote: "1am on Wednesday" of Tuesday night's talks).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.compare.mentions import before_value, ends_range, hypothetical
+from storyline.compare.mentions import before_value, ends_range, hypothetical, negated
 from storyline.compare.periods import calendar_value, period_end, period_start
 from storyline.compare.sentences import (
     SHARED_MARKS,
@@ -142,6 +142,8 @@ def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, Timex, int, int]]:
         ):
             continue
         if hypothetical(doc.text, doc.language, t, (start, end)):
+            continue
+        if negated(doc.text, doc.language, t, (start, end)):
             continue
         yield before_value(doc.text, doc.language, t, value), t, start, end
 
