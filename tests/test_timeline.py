@@ -477,3 +477,22 @@ def test_what_did_not_happen_is_no_entry_in_french_either() -> None:
 
     assert [e.date for e in timeline_entries([french("Ils ont voté le 3 mars.")])] == ["2026-03-03"]
     assert timeline_entries([french("Ils n'ont pas voté le 3 mars.")]) == []
+
+
+def test_an_undated_sentence_retelling_a_happening_is_one_of_its_sources() -> None:
+    dated = "Last month, Trump cancelled a planned meeting with Putin in Budapest."
+    undated = (
+        "Lavrov said Trump had proposed a Budapest meeting with Putin that was later postponed."
+        " The weather in Moscow was cold."
+    )
+    other = "Trump said on Friday that Putin would not meet Zelensky."
+    docs = [
+        doc("a", dated, date(2025, 11, 10)),
+        doc("b", undated, date(2025, 11, 10)),
+        doc("c", other, date(2025, 11, 10)),
+    ]
+    entries = timeline_entries(docs)
+    (cancelled,) = [e for e in entries if e.date == "2025-10"]
+    assert [s.article_id for s in cancelled.sources] == ["a", "b"]
+    assert cancelled.sources[1].timex == ""
+    assert all("b" not in {s.article_id for s in e.sources} for e in entries if e is not cancelled)

@@ -32,6 +32,7 @@ from storyline.compare.timeline_drafts import (
     weak,
 )
 from storyline.compare.timeline_merge import _agree_years, _fold_coarser, _fold_into_events
+from storyline.compare.timeline_undated import add_undated_sources
 from storyline.model import EventDate, TimelineEntry
 
 # An event of one article dated this far before or after every event that several articles
@@ -97,6 +98,7 @@ def timeline_entries(
             _add(drafts, doc, value, timex, (start, end), vectors or {}, opens)
     drafts = _fold_into_events(_fold_coarser(_agree_years(drafts)), docs)
     drafts, conflicts = _fold_conflicts(drafts)
+    add_undated_sources(drafts, docs)
     entries = [
         TimelineEntry(
             date=d.value,
