@@ -496,3 +496,24 @@ def test_an_undated_sentence_retelling_a_happening_is_one_of_its_sources() -> No
     assert [s.article_id for s in cancelled.sources] == ["a", "b"]
     assert cancelled.sources[1].timex == ""
     assert all("b" not in {s.article_id for s in e.sources} for e in entries if e is not cancelled)
+
+
+def test_an_undated_retelling_gives_its_day_to_the_narrative_after_it() -> None:
+    from storyline.compare.story_timeline import _retold_days
+    from storyline.model import TimelineEntry, TimelineSource
+
+    text = "Lede sentence here. They spoke by phone.\nA couple of days later, we met."
+    call = text.index("They")
+    entries = [
+        TimelineEntry(
+            date="2025-10-16",
+            what="They spoke by phone on 16 October.",
+            sources=(
+                TimelineSource(article_id="x", start=0, end=30, timex="16 October"),
+                TimelineSource(article_id="a", start=0, end=19),  # a lede: no retelling
+                TimelineSource(article_id="a", start=call, end=text.index("\n")),
+            ),
+        )
+    ]
+    docs = [doc("a", text, date(2025, 11, 10)), doc("x", "They spoke on 16 October.", None)]
+    assert _retold_days(entries, docs) == {"a": {text.index("A couple"): "2025-10-16"}}
