@@ -491,7 +491,8 @@ def test_an_undated_sentence_retelling_a_happening_is_one_of_its_sources() -> No
         doc("b", undated, date(2025, 11, 10)),
         doc("c", other, date(2025, 11, 10)),
     ]
-    entries = timeline_entries(docs)
+    assert all(len(e.sources) == 1 for e in timeline_entries(docs))
+    entries = timeline_entries(docs, retold=True)
     (cancelled,) = [e for e in entries if e.date == "2025-10"]
     assert [s.article_id for s in cancelled.sources] == ["a", "b"]
     assert cancelled.sources[1].timex == ""

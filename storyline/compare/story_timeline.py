@@ -107,7 +107,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    entries = timeline_entries(docs, events, _vectors(store, docs))
+    entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
     told = _retold_days(entries, docs)
     if told:  # read again, counting from the days the retold happenings were given
         docs = [
@@ -116,7 +116,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
             else d
             for d in docs
         ]
-        entries = timeline_entries(docs, events, _vectors(store, docs))
+        entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
     return StoryTimeline(view.id, view.label, events, entries, undated, docs)
 
 

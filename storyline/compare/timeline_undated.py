@@ -13,6 +13,7 @@ after the day the article was read from; and a sentence that is already a source
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from storyline.compare.periods import calendar_value, period_start
@@ -40,16 +41,19 @@ def _retells(words: set[str], marks: set[str], told: tuple[set[str], set[str]]) 
 
 
 def add_undated_sources(drafts: Sequence[_Draft], docs: Sequence[TimelineDoc]) -> None:
-    """Add to each entry the undated sentences that retell its happening (see the module)."""
+    """Add to each entry the undated sentences that retell its happening (see the module).
+    Only source sentences sharing `SHARED_MARKS` names or numbers with a sentence are compared
+    with it (an index by name), so a story of many reports is not sentences times entries."""
     texts = {d.id: d.text for d in docs}
-    told = [
-        [
-            (content_words(sentence), marks_of(sentence, ""))
-            for s in d.sources
-            for sentence in [texts[s.article_id][s.start : s.end]]
-        ]
-        for d in drafts
-    ]
+    told: list[tuple[int, set[str], set[str]]] = []  # (draft index, words, marks)
+    by_mark: dict[str, list[int]] = defaultdict(list)  # mark → indexes into `told`
+    for i, d in enumerate(drafts):
+        for s in d.sources:
+            sentence = texts[s.article_id][s.start : s.end]
+            marks = marks_of(sentence, "")
+            for mark in marks:
+                by_mark[mark].append(len(told))
+            told.append((i, content_words(sentence), marks))
     used = {(s.article_id, s.start) for d in drafts for s in d.sources}
     for doc in docs:
         for start, end in sentence_spans(doc.text):
@@ -59,13 +63,16 @@ def add_undated_sources(drafts: Sequence[_Draft], docs: Sequence[TimelineDoc]) -
                 continue
             sentence = doc.text[start:end]
             words, marks = content_words(sentence), marks_of(sentence, "")
+            hits = Counter(k for mark in marks for k in by_mark.get(mark, ()))
             best, best_sim = None, 0.0
-            for d, sentences in zip(drafts, told, strict=True):
-                if any(s.article_id == doc.id for s in d.sources):
+            for k, shared in hits.items():
+                i, other_words, other_marks = told[k]
+                d = drafts[i]
+                if shared < SHARED_MARKS or any(s.article_id == doc.id for s in d.sources):
                     continue
                 if doc.published is not None and period_start(d.value) > doc.published:
                     continue
-                sim = max((_retells(words, marks, t) for t in sentences), default=0.0)
+                sim = _retells(words, marks, (other_words, other_marks))
                 if sim > best_sim:
                     best, best_sim = d, sim
             if best is not None:
