@@ -397,6 +397,7 @@ def test_the_reports_own_week_or_year_opens_no_entry_but_joins_one() -> None:
     alone = [
         doc("a", vague, date(2026, 3, 2)),
         doc("c", "Safety is what matters this week, he said.", date(2026, 2, 10)),
+        doc("d", stated, date(2026, 3, 3)),  # its year stated, still the report's own
     ]
     assert timeline_entries(alone) == []
     (entry,) = timeline_entries([doc("a", vague, date(2026, 3, 2)), doc("b", stated, None)])

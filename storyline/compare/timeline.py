@@ -92,13 +92,13 @@ def timeline_entries(
     own = {e: d for d in drafts for e in d.events}
     mentions = [(doc, m) for doc in docs for m in _mentions(doc)]
     # weak mentions last, so that they find the entries the others open
-    mentions.sort(key=lambda dm: weak(dm[0], dm[1][0], dm[1][1]))
+    mentions.sort(key=lambda dm: weak(dm[0], dm[1][0]))
     for doc, (value, timex, start, end) in mentions:
         entry = own.get(doc.event or "") if timex.start == doc.lede_at else None
         if entry is not None:
             _vote(entry, doc, timex, (start, end))
         else:
-            opens = not weak(doc, value, timex)
+            opens = not weak(doc, value)
             _add(drafts, doc, value, timex, (start, end), vectors or {}, opens)
     drafts = _fold_into_events(_fold_coarser(_agree_years(drafts)), docs)
     drafts, conflicts = _fold_conflicts(drafts)

@@ -148,16 +148,14 @@ def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, Timex, int, int]]:
         yield before_value(doc.text, doc.language, t, value), t, start, end
 
 
-def weak(doc: TimelineDoc, value: str, timex: Timex) -> bool:
+def weak(doc: TimelineDoc, value: str) -> bool:
     """A date that opens no entry, though it may be a source of one on its date: a period
-    holding the day the report was read from, coarser than a day ("this week", "this year": of
-    the report's own present, it dates nothing more closely than the report itself does; "the
-    only thing that matters this week", "an outside laboratory would audit every batch this
-    year")."""
+    holding the day the report was read from, coarser than a day ("this week", "this year",
+    "all 2026 batches" in a 2026 report): of the report's own present, it dates nothing more
+    closely than the report itself does ("the only thing that matters this week")."""
     day = doc.published
     return (
         day is not None
-        and timex.anchor == "published"
         and len(value) < len("YYYY-MM-DD")
         and period_start(value) <= day < period_end(value)
     )
