@@ -196,8 +196,10 @@ def test_seeds_timeline_against_the_measured_floor() -> None:
     result = evaluate_timeline(SEEDS / "gold.json")
     overall = result["overall"]
     # measured 8 of 10 entries (source recall 0.64) when this scorer was written; 0.77 once
-    # undated events, seasons and the words beside a date joined reports of one happening
-    assert overall["matched"] >= 8
-    assert overall["source_recall"] >= 0.7
-    assert overall["value_accuracy"] == 1.0
+    # undated events, seasons and the words beside a date joined reports of one happening; 9
+    # (0.98) once undated retellings became sources and gave their day to "a couple of days
+    # later" — a day (2025-10-18) inside the gold's month, so one value is finer than gold's
+    assert overall["matched"] >= 9
+    assert overall["source_recall"] >= 0.9
+    assert overall["value_accuracy"] >= 8 / 9
     assert len(result["details"]) == overall["gold_entries"] == 10

@@ -41,9 +41,8 @@ SECOND = (
 
 
 def doc(i: str, text: str, published: date | None, event: str | None = "E1") -> TimelineDoc:
-    return TimelineDoc(
-        i, text, f"Outlet {i}", tuple(find_timexes(text, "en", published)), (), event
-    )
+    timexes = tuple(find_timexes(text, "en", published))
+    return TimelineDoc(i, text, f"Outlet {i}", timexes, (), event, published=published)
 
 
 def test_sentence_spans_cover_each_sentence() -> None:
@@ -105,10 +104,11 @@ def test_one_happening_from_two_outlets_is_one_entry_with_both_sources() -> None
     assert [e.date for e in entries] == sorted(
         (e.date for e in entries), key=lambda v: (period_start(v), -len(v))
     )
-    # the two outlets date the first warning differently: flagged on both entries
-    warned = [e for e in entries if e.date in {"2026-03-12", "2026-03-14"}]
-    assert len(warned) == 2
-    assert all(e.conflict.startswith("also dated") for e in warned)
+    # the two outlets date the first warning differently: one entry, flagged with the other date
+    (warned,) = [e for e in entries if e.date in {"2026-03-12", "2026-03-14"}]
+    assert warned.date == "2026-03-12"
+    assert warned.conflict == "also dated 2026-03-14 by Outlet b"
+    assert {s.article_id for s in warned.sources} == {"a", "b"}
 
 
 def test_event_entry_gathers_every_lede_of_the_event() -> None:
@@ -389,3 +389,133 @@ def test_a_week_recalling_the_event_joins_its_entry() -> None:
     event = next(e for e in entries if e.kind == "event" and e.date == "2026-03-01")
     assert "b" in {s.article_id for s in event.sources}
     assert not any(e.date.startswith("2026-W") for e in entries)
+
+
+def test_the_reports_own_week_or_year_opens_no_entry_but_joins_one() -> None:
+    vague = "An outside laboratory would audit every batch produced at the plant this year."
+    stated = "An outside laboratory will audit every batch produced at the plant in 2026."
+    alone = [
+        doc("a", vague, date(2026, 3, 2)),
+        doc("c", "Safety is what matters this week, he said.", date(2026, 2, 10)),
+        doc("d", stated, date(2026, 3, 3)),  # its year stated, still the report's own
+    ]
+    assert timeline_entries(alone) == []
+    (entry,) = timeline_entries([doc("a", vague, date(2026, 3, 2)), doc("b", stated, None)])
+    assert entry.date == "2026"
+    assert {s.article_id for s in entry.sources} == {"a", "b"}
+
+
+def test_a_one_article_event_far_from_the_story_adds_nothing() -> None:
+    from storyline.model import EventDate
+
+    strike = "The union called a strike on Monday after talks failed."
+    row = "The chief executive completed a charity row on Sunday, his second in 2025."
+    talk = "The union leader said on Sunday that the strike would go on."
+    docs = [
+        doc("a", strike, date(2026, 3, 10)),
+        doc("b", strike, date(2026, 3, 10)),
+        doc("c", row, date(2025, 9, 15), "E2"),
+        doc("d", talk, date(2026, 3, 16), "E3"),
+    ]
+    dates = {"E1": "2026-03-09", "E2": "2025-09-14", "E3": "2026-03-15"}
+    entries = timeline_entries(
+        docs, {e: EventDate(value=v, confidence=1.0) for e, v in dates.items()}
+    )
+    sources = {s.article_id for e in entries for s in e.sources}
+    assert sources == {"a", "b", "d"}
+    assert "2025" not in {e.date for e in entries}
+
+
+def test_outlets_dating_one_happening_apart_give_one_flagged_entry() -> None:
+    told = [
+        ("a", "The leaders agreed on Thursday to hold an early general election on 13 September."),
+        (
+            "b",
+            "The leaders said on Thursday they will hold an early general election"
+            " on 13 September.",
+        ),
+        (
+            "c",
+            "After a long meeting, the leaders announced that the general election will be"
+            " held on 20 September.",
+        ),
+    ]
+    entries = timeline_entries([doc(i, text, date(2026, 3, 20)) for i, text in told])
+    (election,) = [e for e in entries if e.date.startswith("2026-09")]
+    assert election.date == "2026-09-13"
+    assert election.conflict == "also dated 2026-09-20 by Outlet c"
+    assert {s.article_id for s in election.sources} == {"a", "b", "c"}
+
+
+def test_one_article_giving_two_days_tells_two_happenings() -> None:
+    text = (
+        "The executive would meet on Monday, she said. "
+        "The committee would meet as planned on Tuesday, a spokesman said."
+    )
+    entries = timeline_entries([doc("a", text, date(2026, 3, 15))])
+    assert len({e.date for e in entries}) == 2
+    assert not any(e.conflict for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Talks resumed on Friday. That was not true this morning, she said.", ["2026-03-13"]),
+        ("From April nobody will be asked to work a twelve-hour shift.", []),
+        ("Voss has led the union since 2019 and has not called a strike before.", ["2019"]),
+        ("The company did not inform the agency until 28 January.", ["2026-01-28"]),
+    ],
+)
+def test_what_did_not_happen_is_no_entry(text: str, dates: list[str]) -> None:
+    entries = timeline_entries([doc("a", text, date(2026, 3, 18))])
+    assert [e.date for e in entries] == dates
+
+
+def test_what_did_not_happen_is_no_entry_in_french_either() -> None:
+    def french(text: str) -> TimelineDoc:
+        found = tuple(find_timexes(text, "fr", date(2026, 3, 18)))
+        return TimelineDoc("f", text, "Écho", found, language="fr")
+
+    assert [e.date for e in timeline_entries([french("Ils ont voté le 3 mars.")])] == ["2026-03-03"]
+    assert timeline_entries([french("Ils n'ont pas voté le 3 mars.")]) == []
+
+
+def test_an_undated_sentence_retelling_a_happening_is_one_of_its_sources() -> None:
+    dated = "Last month, Trump cancelled a planned meeting with Putin in Budapest."
+    undated = (
+        "Lavrov said Trump had proposed a Budapest meeting with Putin that was later postponed."
+        " The weather in Moscow was cold."
+    )
+    other = "Trump said on Friday that Putin would not meet Zelensky."
+    docs = [
+        doc("a", dated, date(2025, 11, 10)),
+        doc("b", undated, date(2025, 11, 10)),
+        doc("c", other, date(2025, 11, 10)),
+    ]
+    assert all(len(e.sources) == 1 for e in timeline_entries(docs))
+    entries = timeline_entries(docs, retold=True)
+    (cancelled,) = [e for e in entries if e.date == "2025-10"]
+    assert [s.article_id for s in cancelled.sources] == ["a", "b"]
+    assert cancelled.sources[1].timex == ""
+    assert all("b" not in {s.article_id for s in e.sources} for e in entries if e is not cancelled)
+
+
+def test_an_undated_retelling_gives_its_day_to_the_narrative_after_it() -> None:
+    from storyline.compare.story_timeline import _retold_days
+    from storyline.model import TimelineEntry, TimelineSource
+
+    text = "Lede sentence here. They spoke by phone.\nA couple of days later, we met."
+    call = text.index("They")
+    entries = [
+        TimelineEntry(
+            date="2025-10-16",
+            what="They spoke by phone on 16 October.",
+            sources=(
+                TimelineSource(article_id="x", start=0, end=30, timex="16 October"),
+                TimelineSource(article_id="a", start=0, end=19),  # a lede: no retelling
+                TimelineSource(article_id="a", start=call, end=text.index("\n")),
+            ),
+        )
+    ]
+    docs = [doc("a", text, date(2025, 11, 10)), doc("x", "They spoke on 16 October.", None)]
+    assert _retold_days(entries, docs) == {"a": {text.index("A couple"): "2025-10-16"}}

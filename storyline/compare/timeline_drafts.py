@@ -1,17 +1,18 @@
 """Draft entries of a story's timeline: its dated sentences and event ledes, joined by happening.
 
-Every sentence with a calendar DATE (a day, month, week, quarter, season or year) or a time of
-a known day ("6am on Friday") is a mention of a happening on that date (`mentions`: not the end
-of a range, not what "could" happen; "before 2031" dates 2030); mentions on the same date whose
-words overlap (`SAME_HAPPENING`), that share names and numbers (a translation), or whose time
-expressions date the same thing (a word next to the expression in common: "the 2023 election",
-"signed after the 2023 election") are one entry with all their sources, so one happening
-reported by several outlets is one line. Each event with a date adds an entry from the lede of
-its first article (the interview, the announcement), which the ledes of its other articles
-join, and so do the ledes of another event on that day, or of an undated event, that tell the
-same happening (the linker may split one happening's reports). The day an event article's lede
-dates its event by is a source of the event's entry, not a line of its own (a minority vote:
-"1am on Wednesday" of Tuesday night's talks).
+Every sentence with a calendar DATE (a day, month, week, quarter, season or year) or a time of a
+known day ("6am on Friday") is a mention of a happening on that date (`mentions`: not the end of
+a range, not what "could" happen, not what did not; "before 2031" dates 2030); mentions on the
+same date whose words overlap (`SAME_HAPPENING`), that share names and numbers (a translation),
+or whose time expressions date the same thing (a word next to the expression in common: "the
+2023 election", "signed after the 2023 election") are one entry with all their sources, so one
+happening reported by several outlets is one line. Each event with a date adds an entry from the
+lede of its first article (the interview, the announcement), which the ledes of its other
+articles join, and so do the ledes of another event on that day, or of an undated event, that
+tell the same happening (the linker may split one happening's reports). A weak mention (`weak`:
+the report's own week or year) only joins an entry on its date, never opens one. The day an
+event article's lede dates its event by is a source of the event's entry, not a line of its own
+(a minority vote: "1am on Wednesday" of Tuesday night's talks).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.compare.mentions import before_value, ends_range, hypothetical
-from storyline.compare.periods import calendar_value
+from storyline.compare.mentions import before_value, ends_range, hypothetical, negated
+from storyline.compare.periods import calendar_value, period_end, period_start
 from storyline.compare.sentences import (
     SHARED_MARKS,
     _overlap,
@@ -69,6 +71,7 @@ class TimelineDoc:
     # the start of the time expression its lede dates its event by (`event_dates.lede_day`)
     lede_at: int | None = None
     language: str | None = None
+    published: date | None = None  # or, undated, the day its relative dates were read from
 
 
 @dataclass(slots=True)
@@ -140,7 +143,22 @@ def _mentions(doc: TimelineDoc) -> Iterable[tuple[str, Timex, int, int]]:
             continue
         if hypothetical(doc.text, doc.language, t, (start, end)):
             continue
+        if negated(doc.text, doc.language, t, (start, end)):
+            continue
         yield before_value(doc.text, doc.language, t, value), t, start, end
+
+
+def weak(doc: TimelineDoc, value: str) -> bool:
+    """A date that opens no entry, though it may be a source of one on its date: a period
+    holding the day the report was read from, coarser than a day ("this week", "this year",
+    "all 2026 batches" in a 2026 report): of the report's own present, it dates nothing more
+    closely than the report itself does ("the only thing that matters this week")."""
+    day = doc.published
+    return (
+        day is not None
+        and len(value) < len("YYYY-MM-DD")
+        and period_start(value) <= day < period_end(value)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +215,10 @@ def _add(
     timex: Timex,
     span: tuple[int, int],
     vectors: Vectors,
+    opens: bool = True,
 ) -> None:
     """One dated sentence: a source of the entry telling the same happening on its date, else
-    a new entry."""
+    a new entry (unless not `opens`: a weak mention)."""
     start, end = span
     sentence = doc.text[start:end]
     told = _Told(
@@ -209,6 +228,8 @@ def _add(
         local_words(doc, timex, span),
     )
     draft = _join(drafts, value, told)
+    if draft is None and not opens:
+        return
     if draft is None:
         draft = _Draft(value, _clause(sentence), set(), "mention")
         drafts.append(draft)

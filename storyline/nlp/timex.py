@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -86,17 +87,31 @@ def _range_start(first: Timex, end: str) -> Timex:
     return replace(first, value=f"{year:04d}{(first.value or '')[4:]}", anchor="absolute")
 
 
-def find_timexes(text: str, language: str | None, published: date | None) -> list[Timex]:
+def find_timexes(
+    text: str,
+    language: str | None,
+    published: date | None,
+    told: Mapping[int, str] | None = None,
+) -> list[Timex]:
     """The time expressions in `text`, sorted, non-overlapping, each with its TIMEX3 value.
 
     `language` picks the word lists (English for None or a language without its own list);
-    `published` anchors deictic expressions. Pure and deterministic.
+    `published` anchors deictic expressions. `told`: dates that other reports give to
+    happenings this text tells without a date, by the offset where the telling ends (the end of
+    its sentence); a narrative expression after it counts from that date as from one resolved
+    there ("he had a telephone conversation with Putin [16 October, by another report]. A couple
+    of days later, we spoke with Rubio"). Pure and deterministic.
     """
     lang = language if language in LANGUAGES else "en"
     sentences, paragraphs = _bounds(text)
     ctx = _Context(text, lang, published, sentences, paragraphs)
+    pending = sorted((told or {}).items())
     out: list[Timex] = []
     for start, end, _, kind, m in _select(_candidates(text, lang)):
+        while pending and pending[0][0] <= start:
+            offset, value = pending.pop(0)
+            if known := tv.parse_value(value):
+                ctx.recent.append((ctx.paragraph(offset), offset, known[0], known[1]))
         res = RESOLVERS[kind](ctx, m)
         if not res.type:
             continue
