@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from link_helpers import add_article
-
 from datetime import date, timedelta
+
+from link_helpers import add_article
 
 from storyline.link.dedup import WINDOW_DAYS, duplicate_groups, exact_key, find_duplicates
 from storyline.store.db import Store
@@ -114,4 +114,6 @@ def test_an_article_holding_two_reports_joins_their_groups(store: Store) -> None
     both = add_article(store, REPORT, source="both.txt", published="2025-05-06")
     assert find_duplicates(store) == 5
     ((gid, group),) = duplicate_groups(store).items()
-    assert gid == min(before) and set(group) == {a, a2, b, b2, both} and group[-1] == both
+    assert gid == min(before)
+    assert set(group) == {a, a2, b, b2, both}
+    assert group[-1] == both
