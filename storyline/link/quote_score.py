@@ -267,7 +267,7 @@ def best_partners(
     src, dst, value = src[order], dst[order], value[order]
     keep = _places(src) < PARTNERS
     lo, hi = np.minimum(src, dst)[keep], np.maximum(src, dst)[keep]
-    _, once = np.unique(lo * (int(max(hi.max(initial=0), 0)) + 1) + hi, return_index=True)
+    _, once = np.unique(lo * (int(hi.max(initial=0)) + 1) + hi, return_index=True)
     return list(zip(value[keep][once].tolist(), lo[once].tolist(), hi[once].tolist(), strict=True))
 
 
