@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from conftest import SEEDS, need_shared
 from storyline.eval.timeline import (
     GoldEntry,
     Predicted,
+    as_predicted,
     date_agrees,
     date_f1,
     evaluate_timeline,
@@ -24,6 +26,7 @@ from storyline.eval.timeline import (
     select_dates,
     stems,
 )
+from storyline.model import TimelineEntry, TimelineSource
 
 
 def _gold(date: str, what: str, *articles: str, date_end: str | None = None) -> GoldEntry:
@@ -74,6 +77,17 @@ def test_text_fits_by_a_shared_word_or_by_covering_a_multi_outlet_entry() -> Non
     french = _pred("2026-03-09", "Le syndicat appelle à la grève illimitée", "de", "fr")
     assert failed_checks(strike, french) == []  # two of three outlets report it
     assert failed_checks(strike, _pred("2026-03-09", "Le syndicat appelle", "fr")) == ["text"]
+
+
+def test_an_entry_fits_by_the_name_of_its_actor() -> None:
+    gold = _gold("2026-02-26", "Strand gives the Morning Lantern interview", "lantern")
+    told = "Yet when we meet in her office on Thursday, she is adamant."
+    source = TimelineSource(article_id="a1", start=0, end=len(told), outlet="L", timex="Thursday")
+    entry = TimelineEntry(date="2026-02-26", what=told, sources=(source,))
+    texts = {"a1": told}
+    assert failed_checks(gold, as_predicted(entry, {"a1": "lantern"}, texts)) == ["text"]
+    named = replace(entry, actors=("Helena Strand",))
+    assert failed_checks(gold, as_predicted(named, {"a1": "lantern"}, texts)) == []
 
 
 def test_matching_is_one_to_one_best_first() -> None:

@@ -447,6 +447,29 @@ def test_outlets_dating_one_happening_apart_give_one_flagged_entry() -> None:
     assert {s.article_id for s in election.sources} == {"a", "b", "c"}
 
 
+def test_an_inclusive_and_an_exclusive_bound_of_one_guarantee_give_one_flagged_entry() -> None:
+    told = [
+        ("a", "The deal rules out compulsory redundancies linked to automation before 2031."),
+        ("b", "The agreement bars compulsory redundancies linked to automation until 2031."),
+        ("c", "VCT has committed to no compulsory redundancies linked to automation until 2030."),
+    ]
+    entries = timeline_entries([doc(i, text, date(2026, 3, 26)) for i, text in told])
+    (guarantee,) = [e for e in entries if e.date in ("2030", "2031")]
+    assert guarantee.date == "2030"
+    assert guarantee.conflict == "also dated 2031 by Outlet b"
+    assert {s.article_id for s in guarantee.sources} == {"a", "b", "c"}
+
+
+def test_years_further_apart_are_two_happenings() -> None:
+    told = [
+        ("a", "Compulsory redundancies linked to automation were ruled out in 2029."),
+        ("b", "Compulsory redundancies linked to automation were ruled out in 2031."),
+    ]
+    entries = timeline_entries([doc(i, text, date(2026, 3, 26)) for i, text in told])
+    assert {e.date for e in entries} == {"2029", "2031"}
+    assert not any(e.conflict for e in entries)
+
+
 def test_one_article_giving_two_days_tells_two_happenings() -> None:
     text = (
         "The executive would meet on Monday, she said. "

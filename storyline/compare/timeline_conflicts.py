@@ -1,6 +1,8 @@
 """Conflicting dates in a story's timeline: one happening dated differently by its reports.
 
-Two entries on different days within `CONFLICT_WINDOW_DAYS` tell the same happening when their
+Two entries on different days within `CONFLICT_WINDOW_DAYS`, or in consecutive periods of one
+grain (two years, two months: "until 2031" / "before 2031" / "until the end of 2030", an
+inclusive and an exclusive reading of one bound), tell the same happening when their
 words overlap strongly (`CONFLICTING`), or, both dated sentences rather than events' ledes
 (whose many words meet every detail the reports recall), when they overlap as much as
 `MENTIONS_CONFLICTING` ("the general election will be held on 20 September" / "an early
@@ -13,10 +15,11 @@ other date and its outlets, so a reader sees one happening whose reports disagre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
-from storyline.compare.periods import period_start
+from storyline.compare.periods import period_end, period_start
 from storyline.compare.sentences import _overlap
 from storyline.compare.timeline_drafts import CONFLICTING, _Draft
 from storyline.compare.timeline_merge import _merge
@@ -35,12 +38,10 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
 
 
 def _fold_conflicts(drafts: Sequence[_Draft]) -> tuple[list[_Draft], dict[int, str]]:
-    """Entries on different days that tell the same happening, in no article together, folded
+    """Entries on near dates (`_close`) that tell the same happening, in no article together, folded
     into the one with most sources (then the earlier): the entries kept, and id(draft) → the
     other dates it is given."""
-    days = sorted(
-        (d for d in drafts if len(d.value) == 10), key=lambda d: (-len(d.sources), d.value)
-    )
+    days = sorted(drafts, key=lambda d: (-len(d.sources), d.value))
     folded: set[int] = set()
     found: dict[int, list[str]] = {}
     for i, a in enumerate(days):
@@ -49,8 +50,7 @@ def _fold_conflicts(drafts: Sequence[_Draft]) -> tuple[list[_Draft], dict[int, s
         for b in days[i + 1 :]:
             if id(b) in folded or a.value == b.value:
                 continue
-            gap = abs(period_start(a.value) - period_start(b.value))
-            if gap > timedelta(days=CONFLICT_WINDOW_DAYS) or _shared_article(a, b):
+            if not _close(a.value, b.value) or _shared_article(a, b):
                 continue
             if _same_happening(a, b):
                 found.setdefault(id(a), []).append(_describe(b))
@@ -58,6 +58,23 @@ def _fold_conflicts(drafts: Sequence[_Draft]) -> tuple[list[_Draft], dict[int, s
                 folded.add(id(b))
     kept = [d for d in drafts if id(d) not in folded]
     return kept, {k: "also dated " + "; ".join(v) for k, v in found.items()}
+
+
+def _close(a: str, b: str) -> bool:
+    """Two dates near enough to be one happening dated two ways: days within
+    `CONFLICT_WINDOW_DAYS`, or consecutive periods of one grain (2030 and 2031)."""
+    if len(a) == len(b) == len("YYYY-MM-DD"):
+        gap = abs(period_start(a) - period_start(b))
+        return gap <= timedelta(days=CONFLICT_WINDOW_DAYS)
+    if _grain(a) != _grain(b):
+        return False
+    first, second = sorted((a, b), key=period_start)
+    return period_end(first) == period_start(second)
+
+
+def _grain(value: str) -> str:
+    """A calendar value's grain: "0000" a year, "0000-00" a month, "0000-S" a season …"""
+    return re.sub(r"SP|SU|FA|WI", "S", re.sub(r"\d", "0", value))
 
 
 def _shared_article(a: _Draft, b: _Draft) -> bool:

@@ -10,8 +10,9 @@ greedily by `match_score`. A predicted entry fits a gold entry when all three ho
   agrees); with a gold `date_end` any period from `date` to `date_end` at that granularity does;
 * **sources**: at least one predicted source article is among the gold entry's articles;
 * **text**: a content word (its first `STEM_CHARS` letters, so "cancels" meets "cancelled") of
-  the gold `what` occurs in the entry's `what` or in one of its source sentences — names and
-  numbers cross languages, so a German sentence about "Corvane" still fits — or, for an entry
+  the gold `what` occurs in the entry's `what`, its actors (who "she" is in "when we meet in her
+  office, she is adamant") or one of its source sentences — names and numbers cross languages,
+  so a German sentence about "Corvane" still fits — or, for an entry
   reported by several outlets, its sources cover at least half of the gold articles and at
   least `MIN_COVERED` of them (one shared article alone says nothing about the happening).
 
@@ -52,7 +53,7 @@ from typing import Any
 from storyline.compare.sentences import content_words
 from storyline.compare.timeline import timeline_entries
 from storyline.compare.timeline_drafts import TimelineDoc
-from storyline.model import Timex
+from storyline.model import TimelineEntry, Timex
 
 log = logging.getLogger(__name__)
 STEM_CHARS = 5  # a crude stem: enough for English inflection, names stay whole
@@ -235,6 +236,23 @@ def _best_holder(articles: frozenset[str], groups: Mapping[str, Iterable[str]]) 
     return best if best is not None and counts[best] else None
 
 
+def as_predicted(
+    entry: TimelineEntry, key: Mapping[str, str], texts: Mapping[str, str]
+) -> Predicted:
+    """A stored timeline entry as the scorer sees it: its sources as gold keys, and the stems
+    of its text, its source sentences and its actors."""
+    return Predicted(
+        entry.date,
+        entry.what,
+        frozenset(key[s.article_id] for s in entry.sources),
+        stems(entry.what).union(
+            *(stems(texts[s.article_id][s.start : s.end]) for s in entry.sources),
+            *(stems(actor) for actor in entry.actors),
+        ),
+        bool(entry.conflict),
+    )
+
+
 def evaluate_timeline(gold: Path) -> dict[str, Any]:
     """Score the timelines the pipeline builds for the gold file's folder (see the module)."""
     from storyline.compare.story_timeline import story_timeline
@@ -249,19 +267,7 @@ def evaluate_timeline(gold: Path) -> dict[str, Any]:
         timelines = {v.id: (v, story_timeline(run.store, v)) for v in list_stories(run.store)}
     members = {sid: [key[a] for a in v.article_ids] for sid, (v, _) in timelines.items()}
     predicted = {
-        sid: [
-            Predicted(
-                e.date,
-                e.what,
-                frozenset(key[s.article_id] for s in e.sources),
-                stems(e.what).union(
-                    *(stems(texts[s.article_id][s.start : s.end]) for s in e.sources)
-                ),
-                bool(e.conflict),
-            )
-            for e in tl.entries
-        ]
-        for sid, (_, tl) in timelines.items()
+        sid: [as_predicted(e, key, texts) for e in tl.entries] for sid, (_, tl) in timelines.items()
     }
     rows, details, unmatched = [], [], []
     mapped: dict[str, str | None] = {}
