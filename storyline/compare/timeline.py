@@ -31,6 +31,7 @@ from storyline.compare.timeline_drafts import (
     _vote,
     weak,
 )
+from storyline.compare.timeline_foreign import add_foreign_sources
 from storyline.compare.timeline_merge import _agree_years, _fold_coarser, _fold_into_events
 from storyline.compare.timeline_undated import add_undated_sources
 from storyline.model import EventDate, TimelineEntry
@@ -72,12 +73,14 @@ def timeline_entries(
     event_dates: Mapping[str, EventDate] | None = None,
     vectors: Vectors | None = None,
     retold: bool = False,
+    foreign: Mapping[str, Sequence[TimelineDoc]] | None = None,
 ) -> list[TimelineEntry]:
     """The merged timeline of one story's articles, sorted by date (`vectors`: embeddings of
     the `dated_sentences`, so that translations of one sentence meet). `retold`: undated
     sentences that retell an entry's happening are its sources too (`timeline_undated`); a
     story's timeline wants them, date selection over a collection counts only what articles
-    date (on timeline17 they cost 0.011 date F1 and four times the time)."""
+    date (on timeline17 they cost 0.011 date F1 and four times the time). `foreign`: by story,
+    articles of other stories that may tell this story's happenings (`timeline_foreign`)."""
     drafts: list[_Draft] = []
     dated = {
         e: w.value
@@ -104,6 +107,8 @@ def timeline_entries(
     drafts, conflicts = _fold_conflicts(drafts)
     if retold:
         add_undated_sources(drafts, docs)
+    if foreign:
+        drafts = add_foreign_sources(drafts, foreign, vectors or {})
     entries = [
         TimelineEntry(
             date=d.value,

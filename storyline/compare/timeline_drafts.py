@@ -182,10 +182,10 @@ def _join(drafts: list[_Draft], value: str, told: _Told) -> _Draft | None:
     return _best([d for d in drafts if d.value == value], told)
 
 
-def _best(drafts: list[_Draft], told: _Told) -> _Draft | None:
+def _best(drafts: list[_Draft], told: _Told, minimum: int = 1) -> _Draft | None:
     """The entry telling the same happening: by shared words or the words next to the date,
-    or (across languages) by shared names and numbers or close sentence embeddings. Of
-    several, the one more of these tests find (then most shared words)."""
+    or (across languages) by shared names and numbers or close sentence embeddings, at least
+    `minimum` of these tests. Of several, the one more of them find (then most shared words)."""
     best, best_key = None, (0, 0.0)
     for d in drafts:
         sim = _overlap(d.words, told.words)
@@ -199,13 +199,25 @@ def _best(drafts: list[_Draft], told: _Told) -> _Draft | None:
             _dates_same_thing(d, told),
         )
         key = (sum(tests), sim)
-        if key[0] and key > best_key:
+        if key[0] >= minimum and key > best_key:
             best, best_key = d, key
     return best
 
 
 def _source(doc: TimelineDoc, start: int, end: int, timex: str) -> TimelineSource:
     return TimelineSource(article_id=doc.id, start=start, end=end, outlet=doc.outlet, timex=timex)
+
+
+def _told(doc: TimelineDoc, timex: Timex, span: tuple[int, int], vectors: Vectors) -> _Told:
+    """What the sentence `span` of `doc`, dated by `timex`, tells."""
+    start, end = span
+    sentence = doc.text[start:end]
+    return _Told(
+        content_words(sentence),
+        marks_of(sentence, timex.text),
+        vectors.get((doc.id, start)),
+        local_words(doc, timex, span),
+    )
 
 
 def _add(
@@ -221,12 +233,7 @@ def _add(
     a new entry (unless not `opens`: a weak mention)."""
     start, end = span
     sentence = doc.text[start:end]
-    told = _Told(
-        content_words(sentence),
-        marks_of(sentence, timex.text),
-        vectors.get((doc.id, start)),
-        local_words(doc, timex, span),
-    )
+    told = _told(doc, timex, span, vectors)
     draft = _join(drafts, value, told)
     if draft is None and not opens:
         return
