@@ -18,6 +18,7 @@ read from the words around it (the word lists `range`, `ends_before`, `negation`
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from storyline.model import Timex
 from storyline.nlp import timex_values as tv
@@ -27,7 +28,9 @@ from storyline.nlp.timex_tense import clause_tense
 NEGATION_WORDS = 3  # words either side of the expression a negation must be among to deny it
 
 
+@cache
 def _words(language: str | None, key: str) -> str:
+    """The alternation of a word list of `nlp/data/timex_<lang>.json` (built once a list)."""
     lang = language if language in LANGUAGES else "en"
     words: list[str] = lexicon(lang).get(key, [])
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or "(?!)"

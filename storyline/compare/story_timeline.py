@@ -21,7 +21,7 @@ from typing import Any
 from storyline.compare.event_dates import EventMember, event_date, lede_day
 from storyline.compare.periods import CALENDAR, period_start
 from storyline.compare.sentences import content_words, sentence_spans
-from storyline.compare.timeline import dated_sentences, timeline_entries
+from storyline.compare.timeline import dated_sentences, draft_timeline, finish_timeline
 from storyline.compare.timeline_drafts import TimelineDoc
 from storyline.link.stories import StoryView, story_key
 from storyline.model import EventDate, TimelineEntry
@@ -111,7 +111,8 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
     undated = [
         _interval(aid, anchor, events[event_of[aid]], docs) for aid, anchor in anchors.items()
     ]
-    entries = timeline_entries(docs, events, _vectors(store, docs), retold=True)
+    drafted = draft_timeline(docs, events, _vectors(store, docs), retold=True)
+    entries = finish_timeline(drafted)
     told = _retold_days(entries, docs)
     foreign = _foreign_docs(store, set(view.article_ids), entries)
     if told:  # read again, counting from the days the retold happenings were given
@@ -121,11 +122,10 @@ def story_timeline(store: Store, view: StoryView) -> StoryTimeline:
             else d
             for d in docs
         ]
+        drafted = draft_timeline(docs, events, _vectors(store, docs), retold=True)
     if told or foreign:
-        everyone = docs + [d for ds in foreign.values() for d in ds]
-        entries = timeline_entries(
-            docs, events, _vectors(store, everyone), retold=True, foreign=foreign
-        )
+        others = [d for ds in foreign.values() for d in ds]
+        entries = finish_timeline(drafted, foreign, _vectors(store, others))
     return StoryTimeline(view.id, view.label, events, entries, undated, docs)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from storyline.compare.periods import CALENDAR, period_start
@@ -81,6 +82,26 @@ def timeline_entries(
     story's timeline wants them, date selection over a collection counts only what articles
     date (on timeline17 they cost 0.011 date F1 and four times the time). `foreign`: by story,
     articles of other stories that may tell this story's happenings (`timeline_foreign`)."""
+    drafted = draft_timeline(docs, event_dates, vectors, retold)
+    return finish_timeline(drafted, foreign, vectors)
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """A story's timeline before other stories' reports are read: its entries as drafts, and
+    id(draft) → the other dates its reports give."""
+
+    drafts: list[_Draft]
+    conflicts: dict[int, str]
+
+
+def draft_timeline(
+    docs: Sequence[TimelineDoc],
+    event_dates: Mapping[str, EventDate] | None = None,
+    vectors: Vectors | None = None,
+    retold: bool = False,
+) -> Drafted:
+    """The first part of `timeline_entries`: this story's own articles drafted into entries."""
     drafts: list[_Draft] = []
     dated = {
         e: w.value
@@ -107,6 +128,17 @@ def timeline_entries(
     drafts, conflicts = _fold_conflicts(drafts)
     if retold:
         add_undated_sources(drafts, docs)
+    return Drafted(drafts, conflicts)
+
+
+def finish_timeline(
+    drafted: Drafted,
+    foreign: Mapping[str, Sequence[TimelineDoc]] | None = None,
+    vectors: Vectors | None = None,
+) -> list[TimelineEntry]:
+    """The second part of `timeline_entries`: other stories' reports read into the drafts
+    (which they change), and the entries sorted."""
+    drafts = drafted.drafts
     if foreign:
         drafts = add_foreign_sources(drafts, foreign, vectors or {})
     entries = [
@@ -115,7 +147,7 @@ def timeline_entries(
             what=d.what,
             actors=tuple(d.actors),
             sources=tuple(d.sources),
-            conflict=conflicts.get(id(d), ""),
+            conflict=drafted.conflicts.get(id(d), ""),
             kind=d.kind,
         )
         for d in drafts
