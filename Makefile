@@ -44,6 +44,7 @@ bench: $(VENV)/.ok
 	$(PY) bench/cluster.py --out bench/RESULTS.md --sizes 1000
 	$(PY) bench/web.py --out bench/RESULTS.md
 	$(PY) bench/watch.py --out bench/RESULTS.md --feeds 50 --items 4
+	$(PY) bench/quote_group.py --out bench/RESULTS.md --n 2000
 	$(PY) bench/scale.py --out bench/RESULTS.md --n 1000
 
 lint: $(VENV)/.ok

@@ -14,8 +14,14 @@ from link_helpers import add_article
 
 from storyline.link.embedding import hash_embed
 from storyline.link.quote_curve import GoldQuote, gold_pairs, threshold_curve
-from storyline.link.quote_score import PARTNERS, Scorer, best_partners
-from storyline.link.quotes import DEFAULT_THRESHOLD, cluster_quotes, load_quotes
+from storyline.link.quote_score import PARTNERS, QuoteRef, Scorer, best_partners
+from storyline.link.quotes import (
+    DEFAULT_THRESHOLD,
+    _Linkage,
+    cluster_quotes,
+    group,
+    load_quotes,
+)
 from storyline.link.resolve import merge, resolve_entities
 from storyline.store.db import Store, open_store
 
@@ -398,3 +404,55 @@ def test_best_partners_chosen_in_parts_are_the_ones_chosen_at_once(
     every = [(s, i, j) for (i, j), (s, _) in pairs.items()]
     parts = [[(s, i, j) for (i, j), (s, p) in pairs.items() if p == side] for side in (0, 1)]
     assert sorted(choose(choose(parts[0]) + choose(parts[1]))) == sorted(choose(every))
+
+
+WORDS = ("ships", "wait", "outside", "the", "port", "strike", "talks", "resume", "deal", "soon")
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(st.sampled_from(WORDS), min_size=3, max_size=8), st.integers(0, 6)),
+        min_size=2,
+        max_size=24,
+    ),
+    st.sampled_from([0.4, 0.6, 0.8]),
+)
+def test_grouping_with_kept_sums_is_grouping_with_every_mean_afresh(
+    told: list[tuple[list[str], int]], threshold: float
+) -> None:
+    """`group` keeps the sum of scores between two clusters as they grow; the clusters are the
+    ones working out every mean again gives."""
+    quotes = [
+        QuoteRef(f"a{article}", n, " ".join(words), None, "2026-03-01")
+        for n, (words, article) in enumerate(told)
+    ]
+    scorer = Scorer(quotes, hash_embed)
+    every = scorer.matrix(range(len(quotes)), range(len(quotes)))
+    pairs = sorted(
+        ((float(every[i, j]), i, j) for i in range(len(quotes)) for j in range(i + 1, len(quotes))),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
+    kept = group(quotes, pairs, threshold, scorer)
+    afresh = group(quotes, pairs, threshold, scorer, incremental=False)
+    assert kept == afresh
+
+
+def test_a_kept_sum_scores_only_the_members_added_since() -> None:
+    texts = ["ships wait outside the port", "the strike talks resume soon", "a deal soon"] * 3
+    quotes = [QuoteRef(f"a{n}", 0, t, None, "2026-03-01") for n, t in enumerate(texts)]
+    scorer = Scorer(quotes, hash_embed)
+    clusters = {0: [0], 1: [1], 2: [2, 3]}
+    linkage = _Linkage(clusters, scorer, incremental=True)
+
+    def mean(a: int, b: int) -> float:
+        return float(scorer.matrix(clusters[a], clusters[b]).mean())
+
+    assert linkage.mean(0, 2) == pytest.approx(mean(0, 2))
+    clusters[0] += [4, 5]  # both grow, as joins append their members
+    clusters[2] += [6]
+    assert linkage.mean(2, 0) == pytest.approx(mean(0, 2))
+    clusters[2] += [7, 8]
+    assert linkage.mean(0, 2) == pytest.approx(mean(0, 2))
+    linkage.mean(1, 2)
+    linkage.forget(0, 2)  # 2 joins 0: no sum with 2 is kept
+    assert all(2 not in key for key in linkage.sums)

@@ -146,12 +146,18 @@ def group(
     scored: Iterable[tuple[float, int, int]],
     threshold: float,
     scorer: Scorer,
+    *,
+    incremental: bool = True,
 ) -> list[list[int]]:
     """Clusters of quote indices (every quote in one), earliest member first, from scored
     pairs (best first). Two clusters join when their members' mean pairwise score reaches the
-    threshold too (average linkage: one strong pair cannot chain two different remarks)."""
+    threshold too (average linkage: one strong pair cannot chain two different remarks).
+    `incremental`: the sum of scores between two clusters is kept from one try to the next
+    (`_Linkage`); False works out every mean afresh (the reference the tests and
+    bench/quote_group.py compare with)."""
     owner = list(range(len(quotes)))
     clusters: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
+    linkage = _Linkage(clusters, scorer, incremental)
     # Clusters only grow, so a join refused for two clusters of these sizes stays refused
     # until one grows: copies of one remark bring the same two clusters up again and again.
     refused: set[tuple[int, int, int, int]] = set()
@@ -166,15 +172,55 @@ def group(
         if (
             len(speakers) > 1
             or any(quotes[k].article_id in articles_a for k in clusters[b])
-            or scorer.matrix(clusters[a], clusters[b]).mean() < threshold
+            or linkage.mean(a, b) < threshold
         ):
             refused.add((a, b, len(clusters[a]), len(clusters[b])))
             continue
+        linkage.forget(a, b)
         for k in clusters.pop(b):
             owner[k] = a
             clusters[a].append(k)
     out = [sorted(members, key=lambda k: quotes[k].order) for members in clusters.values()]
     return sorted(out, key=lambda members: quotes[members[0]].order)
+
+
+class _Linkage:
+    """Mean pairwise score of two clusters for `group`. Members are only ever appended to a
+    cluster, so the sum over two clusters is kept with their sizes when it was taken; tried
+    again after one grew, only the new members are scored. Copies of a syndicated remark try
+    a large cluster against the same neighbours again and again, and each time it had grown
+    by a few quotes: scoring all members each time made grouping the driver's longest step."""
+
+    def __init__(self, clusters: dict[int, list[int]], scorer: Scorer, incremental: bool) -> None:
+        self.clusters = clusters
+        self.scorer = scorer
+        self.incremental = incremental
+        # (lower id, higher id) → (their sizes then, the sum of their scores)
+        self.sums: dict[tuple[int, int], tuple[int, int, float]] = {}
+        self.partners: dict[int, set[int]] = {}  # cluster → those it has a sum with
+
+    def mean(self, a: int, b: int) -> float:
+        """The mean score of clusters `a` × `b`."""
+        key = (min(a, b), max(a, b))
+        rows, cols = self.clusters[key[0]], self.clusters[key[1]]
+        if not self.incremental:
+            return float(self.scorer.matrix(rows, cols).mean())
+        n, m, total = self.sums.get(key, (0, 0, 0.0))
+        if len(rows) > n and m:
+            total += float(self.scorer.matrix(rows[n:], cols[:m]).sum())
+        if len(cols) > m:
+            total += float(self.scorer.matrix(rows, cols[m:]).sum())
+        self.sums[key] = (len(rows), len(cols), total)
+        self.partners.setdefault(a, set()).add(b)
+        self.partners.setdefault(b, set()).add(a)
+        return total / (len(rows) * len(cols))
+
+    def forget(self, a: int, b: int) -> None:
+        """`b` joins `a`: the sums with `b` are no longer wanted (those with `a` still hold:
+        `b`'s members are appended to it)."""
+        for c in self.partners.pop(b, set()):
+            self.sums.pop((min(b, c), max(b, c)), None)
+            self.partners[c].discard(b)
 
 
 def cluster_quotes(
