@@ -237,6 +237,8 @@ class TimelineSource:
     end: int
     outlet: str | None = None
     timex: str = ""  # the time expression as the article wrote it ("Sunday", "a day earlier")
+    # the date this source gives when it is not its entry's (a flagged conflict), else ""
+    date: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

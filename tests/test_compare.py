@@ -15,6 +15,7 @@ from storyline.compare.claims import (
     numbers_in,
     split_sentences,
 )
+from storyline.compare.compare import _date_conflicts
 from storyline.compare.conflict_dates import date_conflicts
 from storyline.compare.conflict_modality import modality_conflicts
 from storyline.compare.conflict_numbers import number_conflicts
@@ -22,7 +23,9 @@ from storyline.compare.conflict_stance import negated_near, stance_conflicts
 from storyline.compare.conflicts import Dated
 from storyline.compare.figures import figures_in, number_value, referent_of
 from storyline.compare.framing import log_odds, omissions, referents
+from storyline.compare.story_timeline import StoryTimeline
 from storyline.eval.compare import figure_found, match_disagreements
+from storyline.model import TimelineEntry, TimelineSource
 
 
 def test_numbers_read_as_written_in_any_convention() -> None:
@@ -398,3 +401,24 @@ def test_scorer_takes_a_one_article_disagreement_and_dates_as_figures() -> None:
     assert not figure_found(
         {"article": "k", "claim": "election on 20 September"}, [claim], {"k": "a"}
     )
+
+
+def test_a_flagged_timeline_date_is_a_conflict_with_a_side_per_date() -> None:
+    sources = (
+        TimelineSource(article_id="a", start=0, end=9, outlet="Wire", timex="before 2031"),
+        TimelineSource(
+            article_id="b", start=4, end=20, outlet="Gazette", timex="2031", date="2031"
+        ),
+        TimelineSource(article_id="c", start=0, end=9, outlet="Ledger", timex="end of 2030"),
+    )
+    entry = TimelineEntry(
+        date="2030", what="No redundancies", sources=sources, conflict="also dated 2031 by Gazette"
+    )
+    quiet = TimelineEntry(date="2026-04-01", what="Shifts change", sources=sources[:1])
+    timeline = StoryTimeline("S1", "strike", {}, [entry, quiet], [], [])
+    (conflict,) = _date_conflicts(timeline)
+    sides = {
+        side["value"]: [s["article_id"] for s in side["sources"]] for side in conflict["sides"]
+    }
+    assert sides == {"2030": ["a", "c"], "2031": ["b"]}
+    assert conflict["note"] == "also dated 2031 by Gazette"

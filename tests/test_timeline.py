@@ -457,7 +457,7 @@ def test_an_inclusive_and_an_exclusive_bound_of_one_guarantee_give_one_flagged_e
     (guarantee,) = [e for e in entries if e.date in ("2030", "2031")]
     assert guarantee.date == "2030"
     assert guarantee.conflict == "also dated 2031 by Outlet b"
-    assert {s.article_id for s in guarantee.sources} == {"a", "b", "c"}
+    assert {s.article_id: s.date for s in guarantee.sources} == {"a": "", "b": "2031", "c": ""}
 
 
 def test_years_further_apart_are_two_happenings() -> None:

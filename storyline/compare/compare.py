@@ -207,32 +207,30 @@ def _claims(groups: list[ClaimGroup], info: dict[str, ArticleInfo]) -> list[dict
 
 
 def _date_conflicts(tl: StoryTimeline) -> list[dict[str, Any]]:
-    """The timeline's differently dated tellings of one happening, as conflicts."""
+    """The timeline's differently dated tellings of one happening, as conflicts: one side per
+    date, with the sources that give it."""
     out = []
     for e in tl.entries:
         if not e.conflict:
             continue
+        sides: dict[str, list[dict[str, Any]]] = {e.date: []}
+        for s in e.sources:
+            sides.setdefault(s.date or e.date, []).append(
+                {
+                    "article_id": s.article_id,
+                    "outlet": s.outlet,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.timex,
+                    "published": None,
+                }
+            )
         out.append(
             {
                 "kind": "date",
                 "topic": e.what,
                 "over_time": False,
-                "sides": [
-                    {
-                        "value": e.date,
-                        "sources": [
-                            {
-                                "article_id": s.article_id,
-                                "outlet": s.outlet,
-                                "start": s.start,
-                                "end": s.end,
-                                "text": s.timex,
-                                "published": None,
-                            }
-                            for s in e.sources
-                        ],
-                    }
-                ],
+                "sides": [{"value": v, "sources": found} for v, found in sides.items()],
                 "note": e.conflict,
             }
         )

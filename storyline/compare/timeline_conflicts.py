@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from storyline.compare.periods import period_end, period_start
@@ -38,9 +39,9 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
 
 
 def _fold_conflicts(drafts: Sequence[_Draft]) -> tuple[list[_Draft], dict[int, str]]:
-    """Entries on near dates (`_close`) that tell the same happening, in no article together, folded
-    into the one with most sources (then the earlier): the entries kept, and id(draft) → the
-    other dates it is given."""
+    """Entries on near dates (`_close`) that tell the same happening, in no article together,
+    folded into the one with most sources (then the earlier), whose sources from the other keep
+    the date they give: the entries kept, and id(draft) → the other dates it is given."""
     days = sorted(drafts, key=lambda d: (-len(d.sources), d.value))
     folded: set[int] = set()
     found: dict[int, list[str]] = {}
@@ -54,6 +55,7 @@ def _fold_conflicts(drafts: Sequence[_Draft]) -> tuple[list[_Draft], dict[int, s
                 continue
             if _same_happening(a, b):
                 found.setdefault(id(a), []).append(_describe(b))
+                b.sources = [replace(s, date=b.value) for s in b.sources]
                 _merge(a, b)
                 folded.add(id(b))
     kept = [d for d in drafts if id(d) not in folded]
