@@ -416,3 +416,41 @@ def test_a_described_source_speaks_for_the_name_inside_it() -> None:
     text = "Around 900 ferries are idle, according to figures David Miller gave to reporters."
     quote = _only(analyse(text, "en"), "Around 900 ferries are idle")
     assert (quote.kind, quote.speaker) == ("indirect", "David Miller")
+
+
+def test_a_quote_signed_with_a_dash_is_said_by_the_name_after_it() -> None:
+    text = (
+        "Readers wrote in after the debate.\n"
+        "“He represents our greatest shame.” ― Sonya Herridge\n"
+        "“I am afraid for our young people.” — Pamela Padilla. Photo: Instagram."
+    )
+    result = analyse(text, "en")
+    assert _only(result, "He represents").speaker == "Sonya Herridge"
+    assert _only(result, "I am afraid").speaker == "Pamela Padilla"
+
+
+def test_words_after_the_speaker_of_a_quotation_are_not_reported_speech() -> None:
+    text = "“This is in their heads,” said Tom Caddell, speaking of the voters’ worries."
+    result = analyse(text, "en")
+    assert [(q.text, q.kind, q.speaker) for q in result.quotes] == [
+        ("This is in their heads", "direct", "Tom Caddell")
+    ]
+
+
+def test_two_quoted_words_before_a_comma_and_a_cue_are_speech() -> None:
+    said = analyse("It ended 2-1, a result that “nobody expected,” said coach Ana Ruiz.", "en")
+    assert _only(said, "nobody expected").speaker == "Ana Ruiz"
+    modifier = "The “automation dividend” promised by crane makers looks smaller, Ana Ruiz said."
+    assert not [q for q in analyse(modifier, "en").quotes if q.text == "automation dividend"]
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "speaker"),
+    [
+        ("“Where did the money go?” Senator David Vitter demanded.", "Where did", "David Vitter"),
+        ("Donald Trump tweeted that the debate was rigged.", "the debate was", "Donald Trump"),
+        ("“We will win,” Maria Lopez vowed on Sunday.", "We will win", "Maria Lopez"),
+    ],
+)
+def test_more_verbs_of_saying(text: str, starts: str, speaker: str) -> None:
+    assert _only(analyse(text, "en"), starts).speaker == speaker

@@ -4,7 +4,8 @@ Works on character offsets and the coreference mentions, so the spaCy path and t
 share it. A speaker is the mention nearest before a cue verb (within a clause-sized window; the
 head of a parenthetical that ends at the cue, "Strand, whose party ..., said", not a name inside
 it) or right after it ("..., said Lavrov", "..., a déclaré le ministre", "..., sagte die
-Direktorin"), or the mention after "according to" and its translations ("nach Angaben der X");
+Direktorin"), or the mention after "according to" and its translations ("nach Angaben der X"),
+or the name a quote is signed with ("“…” ― Pamela Padilla");
 a person named with their organisation speaks for themselves ("Pia Marek of the National Union
 said"). Pronouns, descriptions, a person's office ("son cabinet") and a spokesperson ("a company
 spokeswoman") are mentions too, so the speaker reported is their entity's fullest name, never
@@ -36,6 +37,8 @@ NP_END_RE = re.compile(
 AUXILIARY = r"(?:(?:a|ont|avait|ha|han|había|hat|haben|hatte|has|have|had)\s+)?"  # "..., a dit"
 # The end of a parenthetical between a subject and its cue: "X, who ..., said", "X, ..., a dit".
 CLAUSE_END_RE = re.compile(rf"(?i),\s*{AUXILIARY}$")
+# A quotation's closing mark just before a cue: "“…,” said Caddell, speaking of her health".
+CLOSED_QUOTE_RE = re.compile(rf"[”\"’»]\s*{AUXILIARY}$")
 # Before a cue whose subject follows it: "..., said Lavrov", "» a déclaré le ministre".
 INVERSION_RE = re.compile(rf"(?i)(?:[,:]|[»”\"“’'])\s*{AUXILIARY}$")
 COMPLEMENTIZER_RE = re.compile(r"(?i)\b(?:that|que|qu['’]|dass|daß)")
@@ -43,6 +46,8 @@ DETERMINER_RE = re.compile(rf"(?i)(?:{'|'.join(map(re.escape, sorted(lx.DETERMIN
 SOURCE_WORDS = 40  # chars of an unnamed source's phrase searched for a name in it
 SOURCE_END_RE = re.compile(r"[,.;:!?]")
 APPOSED_GAP = 2  # chars between a subject and the comma opening its parenthetical
+# A quote signed with a dash and a name after it: "“…” ― Sonya Herridge", "“…” - J. Smith".
+SIGNED_RE = re.compile(r"[ \t]*[―—–][ \t]*|[ \t]+-[ \t]+")
 RELAY_RE = re.compile(r"(?i)\b(?:reports?|reported|wrote|writes|rapporte|berichtet|informa)\b")
 
 
@@ -164,6 +169,13 @@ class Attributor:
         """The speaker mention that starts at `start`, if any."""
         i = bisect_left(self.starts, start)
         return self.speakers[i] if i < len(self.speakers) and self.starts[i] == start else None
+
+    def signed(self, close: int) -> Attribution | None:
+        """The name a quote is signed with: a dash right after its closing mark, then a speaker
+        mention ("“…” ― Pamela Padilla": pull quotes, readers' voices, epigraphs)."""
+        dash = SIGNED_RE.match(self.text, close)
+        mention = self.mention_at(dash.end()) if dash else None
+        return Attribution(mention, None) if mention is not None else None
 
     def first_speaker(self, lo: int, hi: int) -> Mention | None:
         """The first speaker mention between lo and hi (the subject of a sentence)."""

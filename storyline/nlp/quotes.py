@@ -23,7 +23,7 @@ from bisect import bisect_right
 
 from storyline.model import Quote, QuoteKind
 from storyline.nlp import lexicon as lx
-from storyline.nlp.attribution import CLAUSE_END_RE, Attribution, Attributor
+from storyline.nlp.attribution import CLAUSE_END_RE, CLOSED_QUOTE_RE, Attribution, Attributor
 from storyline.nlp.marks import MARKS_RE, Span
 
 SCARE_WORDS = 2  # quoted phrases this short after a determiner are scare quotes, not speech
@@ -124,7 +124,13 @@ class QuoteFinder:
         prev = before.split()[-2:] if before else []
         nxt = WORD_RE.match(text[span.close_at + 1 :].lstrip()) if span.close_at >= 0 else None
         if len(words) <= SCARE_WORDS and prev and _determined(prev):
-            follows_noun = nxt is not None and nxt.group().lower() not in lx.FUNCTION_WORDS
+            # "a result that “nobody expected,” said the coach": a comma, then its cue verb
+            said_after = "," in text[span.end - 1 : span.close_at + 2]
+            follows_noun = (
+                nxt is not None
+                and nxt.group().lower() not in lx.FUNCTION_WORDS
+                and not (said_after and nxt.group().lower() in lx.CUE_VERBS)
+            )
             if follows_noun or not self.at.cues(
                 *self.sentences[_sentence_of(self.starts, span.start)]
             ):
@@ -147,7 +153,11 @@ class QuoteFinder:
             return self.at.in_frame(lo, hi, open_at) or (
                 Attribution(None, cues[0].group().lower()) if cues else None
             )
-        found = self.at.in_frame(close, hi, close) or self.at.in_frame(lo, open_at, open_at)
+        found = (
+            self.at.signed(close)
+            or self.at.in_frame(close, hi, close)
+            or self.at.in_frame(lo, open_at, open_at)
+        )
         if found:
             return found
         if sourced := self.at.according(close, hi, unnamed=True):  # "“…,” according to a report"
@@ -257,6 +267,8 @@ class QuoteFinder:
                 comma = text.rfind(",", lo, speaker.start)
                 if comma > lo and end - cue.end() < 40:  # "content, X said on Monday"
                     return self._indirect(lo, comma, found)
+            elif CLOSED_QUOTE_RE.search(text, lo, cue.start()):
+                return None  # "“…,” said X, speaking of Y": what X said is the quotation
             elif CLAUSE_END_RE.search(text, lo, cue.start()):  # "content, said X", "…, dijo X"
                 return self._indirect(lo, text.rfind(",", lo, cue.start()), found)
             tail = max(cue.end(), speaker.end)
