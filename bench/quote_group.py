@@ -1,4 +1,4 @@
-"""Quote grouping with kept sums against every mean worked out afresh: `python
+"""Quote grouping by wording against grouping by every member: `python
 bench/quote_group.py --out bench/RESULTS.md [--n 5000] [--embed hash|e5]`.
 
 Corpus: bench/cluster.py's `corpus` (the repo's own `examples/` recombined into N JSONL
@@ -7,10 +7,12 @@ single-process pipeline into a temporary store (not timed). Then every stored qu
 again from its stored pairs, as `cluster_quotes` does when it regroups the store, twice in one
 process, each with a new `Scorer` (nothing cached from the other run):
 
-  (a) `group` as storyline runs it: the sum of scores between two clusters is kept as they grow
-      (link/quotes.py `_Linkage`), so a join tried again scores only the members added since;
-  (b) the same with `incremental=False`: the mean of every member pair worked out at each try
-      (what storyline did before; at N=20,000 this grouping was 207 s of the batch driver).
+  (a) `group` as storyline runs it: each cluster kept as counts of its wordings with its
+      articles and speakers (link/quotes.py `_Clusters`), so a join tried scores the clusters'
+      wordings, weighted by their counts;
+  (b) the same with `by_wording=False`: the articles, speakers and mean score worked out from
+      every member at each try (what storyline did before; at N=20,000 this grouping was 207 s
+      of the batch driver).
 
 Both must give the same clusters. Reported: seconds of each, the ratio (b)/(a), quotes, pairs
 and clusters. `--embed hash` (the default) uses the hashed bag-of-words embedder, as
@@ -66,13 +68,13 @@ def regroup(db: str, embed: str) -> dict[str, Any]:
     Scorer(quotes, vectors)  # fills the vector cache: neither run embeds
     out: dict[str, Any] = {"quotes": len(quotes), "pairs": len(kept)}
     found = {}
-    for key, incremental in (("afresh", False), ("kept", True)):
+    for key, by_wording in (("members", False), ("wordings", True)):
         scorer = Scorer(quotes, vectors)
         start = time.perf_counter()
-        found[key] = group(quotes, kept, DEFAULT_THRESHOLD, scorer, incremental=incremental)
+        found[key] = group(quotes, kept, DEFAULT_THRESHOLD, scorer, by_wording=by_wording)
         out[f"{key}_seconds"] = time.perf_counter() - start
-    out["same"] = found["kept"] == found["afresh"]
-    out["clusters"] = sum(len(c) > 1 for c in found["kept"])
+    out["same"] = found["wordings"] == found["members"]
+    out["clusters"] = sum(len(c) > 1 for c in found["wordings"])
     store.close()
     return out
 
@@ -80,7 +82,7 @@ def regroup(db: str, embed: str) -> dict[str, Any]:
 def report(n: int, command: str, embed: str, r: dict[str, Any]) -> str:
     """The Markdown section appended to the results file."""
     info = machine()
-    ratio = r["afresh_seconds"] / r["kept_seconds"]
+    ratio = r["members_seconds"] / r["wordings_seconds"]
     return f"""
 ## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — quote grouping, N={n:,}
 
@@ -92,8 +94,8 @@ def report(n: int, command: str, embed: str, r: dict[str, Any]) -> str:
 
 | run | seconds | ratio |
 |---|---:|---:|
-| (a) `group`, sums kept as clusters grow | {r["kept_seconds"]:.2f} | {ratio:.1f} |
-| (b) `group(..., incremental=False)`, every mean afresh | {r["afresh_seconds"]:.2f} | 1.0 |
+| (a) `group`, clusters kept by wording | {r["wordings_seconds"]:.2f} | {ratio:.1f} |
+| (b) `group(..., by_wording=False)`, every member at each try | {r["members_seconds"]:.2f} | 1.0 |
 
 Same clusters from both: {"yes" if r["same"] else "NO"}.
 """

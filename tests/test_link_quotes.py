@@ -17,7 +17,7 @@ from storyline.link.quote_curve import GoldQuote, gold_pairs, threshold_curve
 from storyline.link.quote_score import PARTNERS, QuoteRef, Scorer, best_partners
 from storyline.link.quotes import (
     DEFAULT_THRESHOLD,
-    _Linkage,
+    _Clusters,
     cluster_quotes,
     group,
     load_quotes,
@@ -407,24 +407,33 @@ def test_best_partners_chosen_in_parts_are_the_ones_chosen_at_once(
 
 
 WORDS = ("ships", "wait", "outside", "the", "port", "strike", "talks", "resume", "deal", "soon")
+PHRASES = ("ships wait outside the port", "the strike talks resume soon", "a deal soon", "deal")
 
 
 @given(
     st.lists(
-        st.tuples(st.lists(st.sampled_from(WORDS), min_size=3, max_size=8), st.integers(0, 6)),
+        st.tuples(
+            st.one_of(
+                st.sampled_from(PHRASES),  # copies of a few wordings
+                st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join),
+            ),
+            st.integers(0, 6),
+            st.sampled_from([None, None, "c1", "c2"]),
+            st.booleans(),
+        ),
         min_size=2,
-        max_size=24,
+        max_size=30,
     ),
     st.sampled_from([0.4, 0.6, 0.8]),
 )
-def test_grouping_with_kept_sums_is_grouping_with_every_mean_afresh(
-    told: list[tuple[list[str], int]], threshold: float
+def test_grouping_by_wording_is_grouping_by_every_member(
+    told: list[tuple[str, int, str | None, bool]], threshold: float
 ) -> None:
-    """`group` keeps the sum of scores between two clusters as they grow; the clusters are the
-    ones working out every mean again gives."""
+    """`group` keeps each cluster as counts of its wordings; the clusters are the ones working
+    everything out from the members gives."""
     quotes = [
-        QuoteRef(f"a{article}", n, " ".join(words), None, "2026-03-01")
-        for n, (words, article) in enumerate(told)
+        QuoteRef(f"a{article}", n, text, speaker, "2026-03-01", indirect)
+        for n, (text, article, speaker, indirect) in enumerate(told)
     ]
     scorer = Scorer(quotes, hash_embed)
     every = scorer.matrix(range(len(quotes)), range(len(quotes)))
@@ -432,27 +441,24 @@ def test_grouping_with_kept_sums_is_grouping_with_every_mean_afresh(
         ((float(every[i, j]), i, j) for i in range(len(quotes)) for j in range(i + 1, len(quotes))),
         key=lambda p: (-p[0], p[1], p[2]),
     )
-    kept = group(quotes, pairs, threshold, scorer)
-    afresh = group(quotes, pairs, threshold, scorer, incremental=False)
-    assert kept == afresh
+    by_wording = group(quotes, pairs, threshold, scorer)
+    by_member = group(quotes, pairs, threshold, scorer, by_wording=False)
+    assert by_wording == by_member
 
 
-def test_a_kept_sum_scores_only_the_members_added_since() -> None:
+def test_a_clusters_mean_by_wording_is_the_mean_over_its_members() -> None:
     texts = ["ships wait outside the port", "the strike talks resume soon", "a deal soon"] * 3
-    quotes = [QuoteRef(f"a{n}", 0, t, None, "2026-03-01") for n, t in enumerate(texts)]
+    quotes = [
+        QuoteRef(f"a{n}", 0, t, None, "2026-03-01", indirect=n == 4) for n, t in enumerate(texts)
+    ]
     scorer = Scorer(quotes, hash_embed)
-    clusters = {0: [0], 1: [1], 2: [2, 3]}
-    linkage = _Linkage(clusters, scorer, incremental=True)
-
-    def mean(a: int, b: int) -> float:
-        return float(scorer.matrix(clusters[a], clusters[b]).mean())
-
-    assert linkage.mean(0, 2) == pytest.approx(mean(0, 2))
-    clusters[0] += [4, 5]  # both grow, as joins append their members
-    clusters[2] += [6]
-    assert linkage.mean(2, 0) == pytest.approx(mean(0, 2))
-    clusters[2] += [7, 8]
-    assert linkage.mean(0, 2) == pytest.approx(mean(0, 2))
-    linkage.mean(1, 2)
-    linkage.forget(0, 2)  # 2 joins 0: no sum with 2 is kept
-    assert all(2 not in key for key in linkage.sums)
+    clusters = _Clusters(quotes, scorer, by_wording=True)
+    for a, b in ((0, 3), (0, 6), (0, 4), (1, 2), (1, 5), (1, 7), (1, 8)):
+        clusters.merge(a, b)
+    assert clusters.members == {0: [0, 3, 6, 4], 1: [1, 2, 5, 7, 8]}
+    assert len(clusters.wordings(0)) == 2  # one wording, once as reported speech
+    every = float(scorer.matrix(clusters.members[0], clusters.members[1]).mean())
+    assert clusters.mean(0, 1, 0.0) == pytest.approx(every)
+    assert clusters.mean(1, 0, 0.0) == pytest.approx(every)
+    assert clusters.articles(0) == {"a0", "a3", "a6", "a4"}
+    assert not clusters.compatible(0, 0)

@@ -147,17 +147,16 @@ def group(
     threshold: float,
     scorer: Scorer,
     *,
-    incremental: bool = True,
+    by_wording: bool = True,
 ) -> list[list[int]]:
     """Clusters of quote indices (every quote in one), earliest member first, from scored
     pairs (best first). Two clusters join when their members' mean pairwise score reaches the
-    threshold too (average linkage: one strong pair cannot chain two different remarks).
-    `incremental`: the sum of scores between two clusters is kept from one try to the next
-    (`_Linkage`); False works out every mean afresh (the reference the tests and
-    bench/quote_group.py compare with)."""
+    threshold too (average linkage: one strong pair cannot chain two different remarks), and
+    they hold no two quotes of one article nor two speakers. `by_wording` (`_Clusters`): each
+    cluster is kept as counts of its wordings; False works out everything from the members at
+    every try (the reference the tests and bench/quote_group.py compare with)."""
     owner = list(range(len(quotes)))
-    clusters: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
-    linkage = _Linkage(clusters, scorer, incremental)
+    clusters = _Clusters(quotes, scorer, by_wording)
     # Clusters only grow, so a join refused for two clusters of these sizes stays refused
     # until one grows: copies of one remark bring the same two clusters up again and again.
     refused: set[tuple[int, int, int, int]] = set()
@@ -165,62 +164,92 @@ def group(
         if score < threshold:
             break
         a, b = owner[i], owner[j]
-        if a == b or (a, b, len(clusters[a]), len(clusters[b])) in refused:
+        if a == b:
             continue
-        articles_a = {quotes[k].article_id for k in clusters[a]}
-        speakers = {quotes[k].speaker for k in clusters[a] + clusters[b]} - {None}
-        if (
-            len(speakers) > 1
-            or any(quotes[k].article_id in articles_a for k in clusters[b])
-            or linkage.mean(a, b) < threshold
-        ):
-            refused.add((a, b, len(clusters[a]), len(clusters[b])))
+        tried = (a, b, len(clusters.members[a]), len(clusters.members[b]))
+        if tried in refused:
             continue
-        linkage.forget(a, b)
-        for k in clusters.pop(b):
+        if not clusters.compatible(a, b) or clusters.mean(a, b, score) < threshold:
+            refused.add(tried)
+            continue
+        for k in clusters.merge(a, b):
             owner[k] = a
-            clusters[a].append(k)
-    out = [sorted(members, key=lambda k: quotes[k].order) for members in clusters.values()]
+    out = [sorted(m, key=lambda k: quotes[k].order) for m in clusters.members.values()]
     return sorted(out, key=lambda members: quotes[members[0]].order)
 
 
-class _Linkage:
-    """Mean pairwise score of two clusters for `group`. Members are only ever appended to a
-    cluster, so the sum over two clusters is kept with their sizes when it was taken; tried
-    again after one grew, only the new members are scored. Copies of a syndicated remark try
-    a large cluster against the same neighbours again and again, and each time it had grown
-    by a few quotes: scoring all members each time made grouping the driver's longest step."""
+class _Clusters:
+    """The clusters `group` builds, with what deciding a join needs kept up to date as they
+    merge: their articles, their speakers, and the count of each wording (with whether it is
+    reported speech) under one member that stands for it. Copies of a syndicated remark make
+    clusters of hundreds of quotes of a few wordings, tried against their neighbours again and
+    again; the mean score of two clusters is then worked out over their wordings, weighted by
+    the counts, not over every pair of members; for two clusters of one wording each it is the
+    score of the pair being tried (at N=20,000, working it out from the members made grouping
+    the batch driver's longest step)."""
 
-    def __init__(self, clusters: dict[int, list[int]], scorer: Scorer, incremental: bool) -> None:
-        self.clusters = clusters
+    def __init__(self, quotes: Sequence[QuoteRef], scorer: Scorer, by_wording: bool) -> None:
+        self.quotes = quotes
         self.scorer = scorer
-        self.incremental = incremental
-        # (lower id, higher id) → (their sizes then, the sum of their scores)
-        self.sums: dict[tuple[int, int], tuple[int, int, float]] = {}
-        self.partners: dict[int, set[int]] = {}  # cluster → those it has a sum with
+        self.by_wording = by_wording
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(quotes))}
+        # of clusters of two or more (a single quote's are read from it): their articles, their
+        # speakers, and (wording, reported speech) → [a member with it, how many have it]
+        self._articles: dict[int, set[str]] = {}
+        self._speakers: dict[int, set[str]] = {}
+        self._wordings: dict[int, dict[tuple[int, bool], list[int]]] = {}
 
-    def mean(self, a: int, b: int) -> float:
-        """The mean score of clusters `a` × `b`."""
-        key = (min(a, b), max(a, b))
-        rows, cols = self.clusters[key[0]], self.clusters[key[1]]
-        if not self.incremental:
-            return float(self.scorer.matrix(rows, cols).mean())
-        n, m, total = self.sums.get(key, (0, 0, 0.0))
-        if len(rows) > n and m:
-            total += float(self.scorer.matrix(rows[n:], cols[:m]).sum())
-        if len(cols) > m:
-            total += float(self.scorer.matrix(rows, cols[m:]).sum())
-        self.sums[key] = (len(rows), len(cols), total)
-        self.partners.setdefault(a, set()).add(b)
-        self.partners.setdefault(b, set()).add(a)
-        return total / (len(rows) * len(cols))
+    def articles(self, c: int) -> set[str]:
+        return self._articles.get(c) or {self.quotes[c].article_id}
 
-    def forget(self, a: int, b: int) -> None:
-        """`b` joins `a`: the sums with `b` are no longer wanted (those with `a` still hold:
-        `b`'s members are appended to it)."""
-        for c in self.partners.pop(b, set()):
-            self.sums.pop((min(b, c), max(b, c)), None)
-            self.partners[c].discard(b)
+    def speakers(self, c: int) -> set[str]:
+        if c in self._speakers:
+            return self._speakers[c]
+        return {s} if (s := self.quotes[c].speaker) is not None else set()
+
+    def wordings(self, c: int) -> dict[tuple[int, bool], list[int]]:
+        return self._wordings.get(c) or {
+            (int(self.scorer.variant[c]), self.quotes[c].indirect): [c, 1]
+        }
+
+    def compatible(self, a: int, b: int) -> bool:
+        """No article and no two speakers in the two clusters together."""
+        if not self.by_wording:
+            members = self.members[a] + self.members[b]
+            articles_a = {self.quotes[k].article_id for k in self.members[a]}
+            speakers = {self.quotes[k].speaker for k in members} - {None}
+            return len(speakers) <= 1 and not any(
+                self.quotes[k].article_id in articles_a for k in self.members[b]
+            )
+        small, large = sorted((self.articles(a), self.articles(b)), key=len)
+        return len(self.speakers(a) | self.speakers(b)) <= 1 and small.isdisjoint(large)
+
+    def mean(self, a: int, b: int, score: float) -> float:
+        """The mean score of the members of `a` × those of `b`, whose pair being tried scores
+        `score`: all it is when each has one wording (most tries: copies of one remark)."""
+        if not self.by_wording:
+            return float(self.scorer.matrix(self.members[a], self.members[b]).mean())
+        rows, cols = list(self.wordings(a).values()), list(self.wordings(b).values())
+        if len(rows) == len(cols) == 1:
+            return score
+        scores = self.scorer.matrix([k for k, _ in rows], [k for k, _ in cols])
+        weights = np.outer([n for _, n in rows], [n for _, n in cols])
+        return float((scores * weights).sum() / weights.sum())
+
+    def merge(self, a: int, b: int) -> list[int]:
+        """`b` joins `a`; returns `b`'s members."""
+        if self.by_wording:
+            # a single quote's sets are made afresh by the readers: kept as a's own, they grow
+            self._articles.setdefault(a, self.articles(a)).update(self.articles(b))
+            self._speakers.setdefault(a, self.speakers(a)).update(self.speakers(b))
+            into = self._wordings.setdefault(a, self.wordings(a))
+            for key, (k, n) in self.wordings(b).items():
+                into.setdefault(key, [k, 0])[1] += n
+            for kept in (self._articles, self._speakers, self._wordings):
+                kept.pop(b, None)
+        moved = self.members.pop(b)
+        self.members[a].extend(moved)
+        return moved
 
 
 def cluster_quotes(
