@@ -462,3 +462,17 @@ def test_a_clusters_mean_by_wording_is_the_mean_over_its_members() -> None:
     assert clusters.mean(1, 0, 0.0) == pytest.approx(every)
     assert clusters.articles(0) == {"a0", "a3", "a6", "a4"}
     assert not clusters.compatible(0, 0)
+
+
+@pytest.mark.parametrize("by_wording", [True, False])
+def test_many_copies_of_a_pair_at_the_threshold_average_to_it(by_wording: bool) -> None:
+    """147 copies of a pair scoring s average to s exactly, however the float sum runs."""
+    texts = ["the talks resume soon"] * 147 + ["the strike talks resume on Monday"]
+    quotes = [QuoteRef(f"a{n}", 0, t, None, "2026-03-01") for n, t in enumerate(texts)]
+    scorer = Scorer(quotes, hash_embed)
+    score = float(scorer.matrix([0], [147])[0, 0])
+    assert np.full((147, 1), score).mean() != score  # the float noise this is about
+    clusters = _Clusters(quotes, scorer, by_wording)
+    for k in range(1, 147):
+        clusters.merge(0, k)
+    assert clusters.mean(0, 147, score) == score

@@ -418,15 +418,11 @@ def test_a_described_source_speaks_for_the_name_inside_it() -> None:
     assert (quote.kind, quote.speaker) == ("indirect", "David Miller")
 
 
-def test_a_quote_signed_with_a_dash_is_said_by_the_name_after_it() -> None:
-    text = (
-        "Readers wrote in after the debate.\n"
-        "“He represents our greatest shame.” ― Sonya Herridge\n"
-        "“I am afraid for our young people.” — Pamela Padilla. Photo: Instagram."
-    )
-    result = analyse(text, "en")
-    assert _only(result, "He represents").speaker == "Sonya Herridge"
-    assert _only(result, "I am afraid").speaker == "Pamela Padilla"
+@pytest.mark.parametrize("dash", ["―", " ― ", " — ", " – ", " - "])
+def test_a_quote_signed_with_a_dash_is_said_by_the_name_after_it(dash: str) -> None:
+    signed = f"“He represents our shame.”{dash}Sonya Herridge\n“I am afraid.”{dash}Pamela Padilla"
+    result = analyse(f"Readers wrote in after the debate.\n{signed}. Photo: Instagram.", "en")
+    assert [q.speaker for q in result.quotes] == ["Sonya Herridge", "Pamela Padilla"]
 
 
 def test_words_after_the_speaker_of_a_quotation_are_not_reported_speech() -> None:

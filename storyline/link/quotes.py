@@ -178,6 +178,11 @@ def group(
     return sorted(out, key=lambda members: quotes[members[0]].order)
 
 
+# Places a cluster mean is rounded to: pair scores have `quote_score.SCORE_DIGITS` (5), so this
+# only removes the float noise of summing them.
+MEAN_DIGITS = 9
+
+
 class _Clusters:
     """The clusters `group` builds, with what deciding a join needs kept up to date as they
     merge: their articles, their speakers, and the count of each wording (with whether it is
@@ -226,15 +231,18 @@ class _Clusters:
 
     def mean(self, a: int, b: int, score: float) -> float:
         """The mean score of the members of `a` × those of `b`, whose pair being tried scores
-        `score`: all it is when each has one wording (most tries: copies of one remark)."""
+        `score`: all it is when each has one wording (most tries: copies of one remark).
+        Rounded to `MEAN_DIGITS` places, so that the order of a float sum never decides a join
+        (147 copies of a pair scoring the threshold averaged a hair below it)."""
         if not self.by_wording:
-            return float(self.scorer.matrix(self.members[a], self.members[b]).mean())
+            mean = float(self.scorer.matrix(self.members[a], self.members[b]).mean())
+            return round(mean, MEAN_DIGITS)
         rows, cols = list(self.wordings(a).values()), list(self.wordings(b).values())
         if len(rows) == len(cols) == 1:
             return score
         scores = self.scorer.matrix([k for k, _ in rows], [k for k, _ in cols])
         weights = np.outer([n for _, n in rows], [n for _, n in cols])
-        return float((scores * weights).sum() / weights.sum())
+        return round(float((scores * weights).sum() / weights.sum()), MEAN_DIGITS)
 
     def merge(self, a: int, b: int) -> list[int]:
         """`b` joins `a`; returns `b`'s members."""

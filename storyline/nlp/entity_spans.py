@@ -43,7 +43,7 @@ SPOKES_RE = re.compile(
 )
 WORD_SPACE_RE = re.compile(r"\S+\s+")
 WORD_RE = re.compile(r"\S+")
-EDGE_RE = re.compile(r"^(?:(?i:the)\s+)|(?:['’]s|[’',.;:])$")
+EDGE_RE = re.compile(r"^(?:(?i:the)\s+|[\"“”«»„‘’'―—–-]+\s*)|(?:['’]s|[’',.;:])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,8 @@ class Parsed:
 
 
 def clean_name(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim a leading "the", a trailing possessive and punctuation from an entity span."""
+    """Trim a leading "the" or quote marks and dashes ("”—Jane Doe", a quote signed without
+    spaces), a trailing possessive and punctuation from an entity span."""
     for _ in range(2):
         m = EDGE_RE.search(text[start:end])
         if m is None:
